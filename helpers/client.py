@@ -1,0 +1,54 @@
+"""`get_client()`: a genuine `twilio.rest.Client`, wired to the offline emulator or to Twilio."""
+
+import time
+from functools import cache
+
+from twilio.rest import Client
+
+from .config import Settings, get_settings
+
+
+@cache
+def shared_emulator():
+    """The in-process emulator this kernel shares (one per process), created on first use."""
+    from .emulator import Emulator
+
+    return Emulator()
+
+
+def get_client(settings: Settings | None = None) -> Client:
+    """A Twilio client for the current mode (see `show_mode()`).
+
+    Emulator mode: the real client talks to the offline emulator through a custom HTTP client,
+    in this process, or to the emulator server when TWILIO_EMULATOR_URL is set.
+    Live mode: the plain client, talking to api.twilio.com.
+    """
+    settings = settings or get_settings()
+    if settings.mode == "live":
+        return Client(settings.account_sid, settings.auth_token)
+    if settings.emulator_url:
+        from .emulator.remote import EmulatorServerHttpClient
+
+        http_client = EmulatorServerHttpClient(settings.emulator_url)
+    else:
+        from .emulator import EmulatorHttpClient
+
+        http_client = EmulatorHttpClient(shared_emulator())
+    return Client(settings.account_sid, settings.auth_token, http_client=http_client)
+
+
+def get_emulator(settings: Settings | None = None):
+    """The in-process emulator when the client uses it, else None (live mode or the server)."""
+    settings = settings or get_settings()
+    if settings.mode == "emulator" and not settings.emulator_url:
+        return shared_emulator()
+    return None
+
+
+def wait(seconds: float) -> None:
+    """Let `seconds` pass: the emulator's clock jumps ahead; live, we really wait."""
+    emulator = get_emulator()
+    if emulator is None:
+        time.sleep(seconds)
+    else:
+        emulator.clock.advance(seconds)
