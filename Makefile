@@ -1,0 +1,35 @@
+# The two commands a learner needs: `make lab` (open the tutorial) and `make test` (run every test).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+# Tests always run against the in-process emulator, whatever .env says.
+TEST_ENV := env -u TWILIO_EMULATOR_URL -u TWILIO_EMULATOR_DB TWILIO_MODE=emulator
+
+.PHONY: setup lab test notebooks bench clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/python -m helpers.launch
+
+test: $(STAMP)
+	$(TEST_ENV) $(BIN)/ruff check .
+	$(TEST_ENV) $(BIN)/pytest --nbval --nbval-current-env --durations=15 tests notebooks
+
+notebooks: $(STAMP)
+	$(TEST_ENV) $(BIN)/python scripts/run_notebooks.py
+
+bench: $(STAMP)
+	$(TEST_ENV) $(BIN)/python benchmarks/bench_emulator.py
+	$(TEST_ENV) $(BIN)/python benchmarks/bench_bulk.py
+	$(TEST_ENV) $(BIN)/python benchmarks/bench_server.py
+
+clean:
+	rm -rf $(VENV) .emulator test-artifacts
