@@ -3,8 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Tests always run against the in-process emulator, whatever .env says.
-TEST_ENV := env -u TWILIO_EMULATOR_URL -u TWILIO_EMULATOR_DB TWILIO_MODE=emulator
 
 .PHONY: setup lab test notebooks bench clean
 
@@ -19,17 +17,18 @@ $(STAMP): requirements.txt pyproject.toml
 lab: $(STAMP)
 	$(BIN)/python -m helpers.launch
 
+# conftest.py forces the offline emulator for every test, whatever .env says.
 test: $(STAMP)
-	$(TEST_ENV) $(BIN)/ruff check .
-	$(TEST_ENV) $(BIN)/pytest --nbval --nbval-current-env --durations=15 tests notebooks
+	$(BIN)/ruff check .
+	$(BIN)/pytest --nbval --nbval-current-env --durations=15 tests notebooks
 
 notebooks: $(STAMP)
-	$(TEST_ENV) $(BIN)/python scripts/run_notebooks.py
+	TWILIO_MODE=emulator $(BIN)/python scripts/run_notebooks.py
 
 bench: $(STAMP)
-	$(TEST_ENV) $(BIN)/python benchmarks/bench_emulator.py
-	$(TEST_ENV) $(BIN)/python benchmarks/bench_bulk.py
-	$(TEST_ENV) $(BIN)/python benchmarks/bench_server.py
+	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_emulator.py
+	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_bulk.py
+	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_server.py
 
 clean:
 	rm -rf $(VENV) .emulator test-artifacts

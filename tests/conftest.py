@@ -1,0 +1,60 @@
+"""Every test runs offline: emulator mode, a private .env, and no socket beyond loopback."""
+
+import ipaddress
+import socket
+
+import pytest
+
+LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", ""}
+
+
+class NetworkBlocked(RuntimeError):
+    """A test tried to reach a host other than this machine."""
+
+
+def is_local(address) -> bool:
+    """True for loopback addresses and Unix sockets."""
+    if not isinstance(address, tuple):
+        return True  # AF_UNIX path
+    host = str(address[0])
+    if host in LOCAL_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Fail loudly on any connection that would leave the machine."""
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+
+    def guarded_connect(sock, address):
+        if not is_local(address):
+            raise NetworkBlocked(f"test tried to connect to {address}")
+        return real_connect(sock, address)
+
+    def guarded_getaddrinfo(host, *args, **kwargs):
+        if not is_local((host if isinstance(host, str) else (host or b"").decode(), 0)):
+            raise NetworkBlocked(f"test tried to resolve {host}")
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect = guarded_connect
+    socket.getaddrinfo = guarded_getaddrinfo
+    yield
+    socket.socket.connect, socket.getaddrinfo = real_connect, real_getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def private_env(tmp_path, monkeypatch):
+    """Each test reads its own empty .env, with no Twilio variables but TWILIO_MODE=emulator."""
+    from helpers.config import VARIABLES
+
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TWILIO_MODE", "emulator")
+    env_file = tmp_path / ".env"
+    env_file.write_text("")
+    monkeypatch.setenv("TUTORIAL_ENV_PATH", str(env_file))
+    return env_file
