@@ -1,5 +1,6 @@
 """`get_client()`: a genuine `twilio.rest.Client`, wired to the offline emulator or to Twilio."""
 
+import os
 import time
 from functools import cache
 
@@ -10,10 +11,17 @@ from .config import Settings, get_settings
 
 @cache
 def shared_emulator():
-    """The in-process emulator this kernel shares (one per process), created on first use."""
-    from .emulator import Emulator
+    """The in-process emulator of this kernel, created on first use.
 
-    return Emulator()
+    By default it lives in memory with a clock that moves only when told, so every run replays
+    exactly. With TWILIO_EMULATOR_DB (set by `make lab`) it shares a sqlite file, and a real-time
+    clock, with the emulator server, so the phone inbox shows what the notebooks send.
+    """
+    from .emulator import Emulator
+    from .emulator.clock import Clock
+
+    path = os.environ.get("TWILIO_EMULATOR_DB")
+    return Emulator(path, clock=Clock(real=True)) if path else Emulator()
 
 
 def get_client(settings: Settings | None = None) -> Client:

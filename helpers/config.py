@@ -150,6 +150,6 @@ def emulator_settings(values: dict[str, str]) -> Settings:
         auth_token=seed.TRIAL.auth_token,
         from_number=seed.DEFAULT_FROM,
         my_phone_number=seed.DEFAULT_TO,
-        messaging_service_sid=seed.TRIAL.messaging_service_sid,
+        messaging_service_sid=seed.TRIAL.messaging_service.sid,
         emulator_url=values.get("TWILIO_EMULATOR_URL"),
     )
