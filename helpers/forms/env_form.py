@@ -1,0 +1,73 @@
+"""The `.env` form of notebook 00: paste your credentials and numbers, click Save."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from ..config import env_path
+from . import env_logic
+from .view import FormView, text_field
+
+
+class EnvForm(FormView):
+    """Fields for the Account SID, Auth Token (a password box), From number, your number and an
+    optional Messaging Service SID. Save checks them and writes `.env`; nothing is written while
+    any field is invalid, and the token is never shown back."""
+
+    title = "Twilio credentials form (.env)"
+
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else env_path()
+        saved = env_logic.current_values(self.path)
+        has_token = bool(saved.get(env_logic.FIELDS["auth_token"]))
+        self.account_sid = text_field(
+            "Account SID", saved.get("TWILIO_ACCOUNT_SID", ""), "AC followed by 32 hex digits"
+        )
+        self.auth_token = widgets.Password(
+            description="Auth Token",
+            placeholder="saved: leave empty to keep it" if has_token else "32 hex digits",
+            style={"description_width": "150px"},
+            layout=widgets.Layout(width="520px"),
+        )
+        self.from_number = text_field(
+            "Twilio number (From)", saved.get("TWILIO_FROM_NUMBER", ""), "+15017122661"
+        )
+        self.my_phone_number = text_field(
+            "Your mobile (To)", saved.get("MY_PHONE_NUMBER", ""), "+15558675310"
+        )
+        self.messaging_service_sid = text_field(
+            "Messaging Service", saved.get("TWILIO_MESSAGING_SERVICE_SID", ""), "optional: MG..."
+        )
+        self.save_button = widgets.Button(description="Save to .env", button_style="primary")
+        self.result = widgets.HTML()
+        self.last_result: env_logic.SaveResult | None = None
+        self.save_button.on_click(self._save)
+        super().__init__(
+            self.account_sid,
+            self.auth_token,
+            self.from_number,
+            self.my_phone_number,
+            self.messaging_service_sid,
+            self.save_button,
+            self.result,
+        )
+
+    def values(self) -> dict[str, str]:
+        return {name: getattr(self, name).value for name in env_logic.FIELDS}
+
+    def _save(self, _button=None) -> None:
+        result = env_logic.save(self.values(), self.path)
+        self.last_result = result
+        if result.saved:
+            self.auth_token.value = ""  # once saved, the token does not stay in the page
+            self.auth_token.placeholder = "saved: leave empty to keep it"
+            self.result.value = f"<div style='color:#1b5e20'>✔ {html.escape(result.message)}</div>"
+            return
+        items = "".join(
+            f"<li><b>{getattr(self, name).description}:</b> {html.escape(text)}</li>"
+            for name, text in result.errors.items()
+        )
+        self.result.value = f"<div style='color:#b00020'>{result.message}<ul>{items}</ul></div>"

@@ -1,0 +1,60 @@
+"""The send form of notebook 01: To, Body, a live segment counter and a Send button."""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+
+from . import sms_logic
+from .view import FormView, text_field
+
+
+class SmsForm(FormView):
+    """Type a recipient and a body; the counter shows segments, encoding, the characters that
+    force UCS-2 and the estimated price as you type. Send checks the input first: if anything is
+    wrong it says what, inline, and sends nothing."""
+
+    title = "SMS form (To, Body, Send)"
+
+    def __init__(self, client, from_: str, to: str = "", body: str = "", trial: bool = False):
+        self.client = client
+        self.from_ = from_
+        self.trial = trial
+        self.to = text_field("To", to, "+15558675310")
+        self.body = widgets.Textarea(
+            value=body,
+            description="Body",
+            continuous_update=True,
+            style={"description_width": "150px"},
+            layout=widgets.Layout(width="520px", height="90px"),
+        )
+        self.counter = widgets.HTML()
+        self.send_button = widgets.Button(description="Send", button_style="primary")
+        self.result = widgets.HTML()
+        self.last_result: sms_logic.SendResult | None = None
+        self.body.observe(self._refresh, names="value")
+        self.send_button.on_click(self._send)
+        super().__init__(*self._children())
+        self._refresh()
+
+    def _children(self) -> list[widgets.Widget]:
+        return [self.to, self.body, self.counter, self.send_button, self.result]
+
+    def media_urls(self) -> list[str]:
+        return []
+
+    def preview(self) -> sms_logic.Preview:
+        return sms_logic.Preview(self.body.value, self.trial, len(self.media_urls()))
+
+    def _refresh(self, _change=None) -> None:
+        self.counter.value = self.preview().html()
+
+    def _send(self, _button=None) -> None:
+        self.send_button.disabled = True  # one click, one message
+        try:
+            result = sms_logic.send(
+                self.client, self.from_, self.to.value, self.body.value, self.media_urls()
+            )
+        finally:
+            self.send_button.disabled = False
+        self.last_result = result
+        self.result.value = result.html()
