@@ -1,0 +1,142 @@
+"""The ledger: every recipient's outcome in sqlite, written before and after each request.
+
+A row is `pending`, then `inflight` (written *before* the request leaves), then `sent` (with the
+message SID), `failed` (Twilio refused it: error code), `error` (gave up after retries) or
+`unknown` (the request may have created a message and the check could not tell). Invalid numbers
+are stored as `invalid`. A run killed at any point leaves at most some rows `inflight`; the next
+run checks Twilio for those before sending again. WAL with synchronous=FULL: a committed row
+survives a SIGKILL and a power cut.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from dataclasses import dataclass
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS campaigns (
+    id TEXT PRIMARY KEY, body TEXT, from_number TEXT, messaging_service_sid TEXT,
+    media_url TEXT, created REAL);
+CREATE TABLE IF NOT EXISTS outcomes (
+    campaign TEXT NOT NULL, recipient TEXT NOT NULL, position INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending', sid TEXT, status TEXT, error_code INTEGER,
+    error_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated REAL,
+    PRIMARY KEY (campaign, recipient));
+"""
+DONE_STATES = ("sent", "failed", "invalid")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One recipient's outcome, as the ledger holds it."""
+
+    recipient: str
+    state: str
+    sid: str | None = None
+    status: str | None = None
+    error_code: int | None = None
+    error_message: str | None = None
+    attempts: int = 0
+
+    @property
+    def label(self) -> str:
+        """Twilio's status for sent messages, else the ledger state (failed, invalid, ...)."""
+        return self.status if self.state == "sent" and self.status else self.state
+
+
+def campaign_id(body, from_, messaging_service_sid, media_url) -> str:
+    """Same message from the same sender = same campaign, so a re-run resumes it."""
+    key = json.dumps([body or "", from_, messaging_service_sid, list(media_url or [])])
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+class Ledger:
+    """A sqlite file of outcomes, safe to use from several threads."""
+
+    def __init__(self, path: str = "bulk-ledger.sqlite"):
+        self.path = str(path)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
+                                   timeout=30)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def _write(self, sql: str, params=()) -> None:
+        with self._lock:
+            self._db.execute(sql, params)
+
+    def open_campaign(self, body, from_, messaging_service_sid, media_url,
+                      now: float) -> tuple[str, float]:
+        """The campaign's id and creation time, creating it the first time."""
+        campaign = campaign_id(body, from_, messaging_service_sid, media_url)
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO campaigns VALUES (?, ?, ?, ?, ?, ?)",
+                (campaign, body, from_, messaging_service_sid,
+                 json.dumps(list(media_url or [])), now),
+            )
+            created = self._db.execute(
+                "SELECT created FROM campaigns WHERE id = ?", (campaign,)
+            ).fetchone()[0]
+        return campaign, created
+
+    def add(self, campaign: str, recipients, state: str = "pending", reasons=None) -> None:
+        """Add recipients not yet in the campaign (existing rows keep their outcome)."""
+        with self._lock:
+            start = self._db.execute(
+                "SELECT COALESCE(MAX(position) + 1, 0) FROM outcomes WHERE campaign = ?",
+                (campaign,),
+            ).fetchone()[0]
+            rows = [
+                (campaign, recipient, start + i, state, *(reasons[i] if reasons else (None, None)))
+                for i, recipient in enumerate(recipients)
+            ]
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR IGNORE INTO outcomes (campaign, recipient, position, state, "
+                "error_code, error_message) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute("COMMIT")
+
+    def outcomes(self, campaign: str, recipient: str | None = None) -> dict[str, Outcome]:
+        """The campaign's outcomes (or one recipient's), in the order they were added."""
+        sql = ("SELECT recipient, state, sid, status, error_code, error_message, attempts "
+               "FROM outcomes WHERE campaign = ?")
+        params = (campaign,) if recipient is None else (campaign, recipient)
+        if recipient is not None:
+            sql += " AND recipient = ?"
+        with self._lock:
+            rows = self._db.execute(sql + " ORDER BY position", params).fetchall()
+        return {row[0]: Outcome(*row) for row in rows}
+
+    def start_attempt(self, campaign: str, recipient: str, now: float) -> None:
+        """Mark a request as about to leave: from here its outcome is unknown until recorded."""
+        self._write(
+            "UPDATE outcomes SET state = 'inflight', attempts = attempts + 1, updated = ? "
+            "WHERE campaign = ? AND recipient = ?",
+            (now, campaign, recipient),
+        )
+
+    def record(self, campaign: str, recipient: str, state: str, now: float, sid=None,
+               status=None, error_code=None, error_message=None) -> None:
+        """Store the outcome of the latest attempt."""
+        self._write(
+            "UPDATE outcomes SET state = ?, sid = ?, status = ?, error_code = ?, "
+            "error_message = ?, updated = ? WHERE campaign = ? AND recipient = ?",
+            (state, sid, status, error_code, error_message, now, campaign, recipient),
+        )
+
+    def update_status(self, sid: str, status: str, error_code: int | None) -> None:
+        """A later status (delivered, undelivered, ...) for a sent message."""
+        self._write("UPDATE outcomes SET status = ?, error_code = ? WHERE sid = ?",
+                    (status, error_code, sid))

@@ -1,0 +1,203 @@
+"""The dry run: what a bulk send would do (count, segments, encoding, cost, time)."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass, field
+
+from helpers.emulator.seed import ACCOUNTS, TRIAL_PREFIX
+from helpers.pricing import estimate_usd
+from helpers.segments import count_segments
+
+from .recipients import Recipients, load_recipients
+
+BODY_LIMIT = 1600
+MAX_MEDIA = 10
+ACCOUNT_MMS_MPS = 25.0
+TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
+SENDER_MPS = {"short code": 100.0, "toll-free": 3.0, "long code": 1.0}
+
+
+class BulkInputError(ValueError):
+    """The body, sender or media cannot be sent; the message names the fix and Twilio's code."""
+
+
+def sender_kind(from_: str) -> str:
+    """'short code', 'toll-free' or 'long code' (alphanumeric IDs are paced like long codes)."""
+    if from_.isdigit() and 5 <= len(from_) <= 6:
+        return "short code"
+    if from_.startswith(TOLL_FREE_PREFIXES):
+        return "toll-free"
+    return "long code"
+
+
+def service_pool(client, messaging_service_sid: str) -> list[str]:
+    """The senders in a Messaging Service's pool (from the API, else the emulator's seed)."""
+    numbers = []
+    if client is not None:
+        try:
+            service = client.messaging.v1.services(messaging_service_sid)
+            numbers = [n.phone_number for n in service.phone_numbers.list()]
+            numbers += [s.short_code for s in service.short_codes.list()]
+        except Exception:  # noqa: BLE001 - the pool only refines the estimate
+            numbers = []
+    for account in ACCOUNTS:
+        service = account.messaging_service
+        if not numbers and service and service.sid == messaging_service_sid:
+            numbers = list(service.senders)
+    return numbers
+
+
+def check_message(body: str | None, media_url, from_, messaging_service_sid) -> list[str]:
+    """Raise BulkInputError for what Twilio would reject for every recipient; return media URLs."""
+    media = [media_url] if isinstance(media_url, str) else list(media_url or [])
+    if not from_ and not messaging_service_sid:
+        raise BulkInputError(
+            "A 'From' phone number is required (Twilio error 21603): pass from_='+15017122661' "
+            "(a number you own) or messaging_service_sid='MG...'."
+        )
+    if not body and not media:
+        raise BulkInputError(
+            "A text message body or media urls must be specified (Twilio error 21619): "
+            "pass body='...' or media_url=['https://...']."
+        )
+    if body and len(body) > BODY_LIMIT:
+        raise BulkInputError(
+            f"The body has {len(body)} characters; Twilio's limit is {BODY_LIMIT} "
+            f"(Twilio error 21617). Shorten it by {len(body) - BODY_LIMIT} characters."
+        )
+    if len(media) > MAX_MEDIA:
+        raise BulkInputError(
+            f"{len(media)} media URLs given; a message takes at most {MAX_MEDIA} "
+            "(Twilio error 21623). Send fewer images per message."
+        )
+    for url in media:
+        if not str(url).startswith(("http://", "https://")):
+            raise BulkInputError(
+                f"Media URL {url!r} is not a public http(s) URL (Twilio error 21620)."
+            )
+    return media
+
+
+@dataclass
+class Plan:
+    """A bulk send described before it happens. Display it in a notebook or print it."""
+
+    recipients: Recipients
+    body: str
+    media_url: list[str]
+    sender: str
+    mps: float
+    segments: int
+    encoding: str
+    trial: bool | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.recipients.valid)
+
+    @property
+    def units_per_message(self) -> int:
+        """What one message costs in pacing units: its segments, or 1 for MMS."""
+        return 1 if self.media_url else self.segments
+
+    @property
+    def priced_count(self) -> int:
+        """Recipients in the US and Canada (+1), whose price the estimate knows."""
+        return sum(1 for number in self.recipients.valid if number.startswith("+1"))
+
+    @property
+    def estimated_cost(self) -> float:
+        """US list price in USD for the +1 recipients (others are priced by country)."""
+        return round(estimate_usd(self.segments, len(self.media_url)) * self.priced_count, 4)
+
+    @property
+    def estimated_seconds(self) -> float:
+        """Time to hand every message to the sender at its rate."""
+        return self.count * self.units_per_message / self.mps
+
+    def lines(self) -> list[tuple[str, str]]:
+        recipients = self.recipients
+        unpriced = self.count - self.priced_count
+        cost = f"${self.estimated_cost:,.2f} (US list price"
+        cost += f"; {unpriced} outside +1 not included)" if unpriced else ")"
+        kind = "MMS, 1 per message" if self.media_url else f"{self.encoding}"
+        rows = [
+            ("Recipients", f"{self.count} to send, {len(recipients.duplicates)} duplicates "
+                           f"dropped, {len(recipients.invalid)} invalid"),
+            ("Message", f"{self.segments} segment(s) each, {kind}"),
+            ("Sender", f"{self.sender}, {self.mps:g} segments per second"),
+            ("Estimated cost", cost),
+            ("Estimated time", f"{format_duration(self.estimated_seconds)} at the sender's rate"),
+        ]
+        rows += [("Invalid", f"{bad.raw!r}: {bad.reason} (Twilio error {bad.error_code})")
+                 for bad in recipients.invalid]
+        rows += [("Warning", text) for text in self.warnings]
+        return rows
+
+    def __str__(self) -> str:
+        width = max(len(name) for name, _ in self.lines())
+        return "\n".join(f"{name:<{width}}  {value}" for name, value in self.lines())
+
+    def _repr_html_(self) -> str:
+        cells = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(name)}</th>"
+            f"<td style='text-align:left'>{html.escape(value)}</td></tr>"
+            for name, value in self.lines()
+        )
+        return f"<table><caption>Bulk send plan (dry run)</caption>{cells}</table>"
+
+
+def format_duration(seconds: float) -> str:
+    """'0.5 s', '42 s', '16 min 40 s', '2 h 05 min'."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    seconds = math.ceil(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, secs = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def plan_bulk(recipients, body, from_=None, messaging_service_sid=None, *, media_url=None,
+              client=None, trial=None, mps=None) -> Plan:
+    """Dry run: read the recipients and describe the send without sending anything.
+
+    recipients: a list of numbers or a CSV path. `client` (optional) lets the plan read a
+    Messaging Service's sender pool; `trial=True` counts Twilio's trial prefix in the segments;
+    `mps` overrides the sender's rate.
+    """
+    media = check_message(body, media_url, from_, messaging_service_sid)
+    recipients = load_recipients(recipients)
+    counted = count_segments((TRIAL_PREFIX if trial else "") + (body or ""))
+    warnings = []
+    if from_:
+        sender = f"{sender_kind(from_)} {from_}"
+        rate = SENDER_MPS[sender_kind(from_)]
+    else:
+        pool = service_pool(client, messaging_service_sid)
+        if pool:
+            sender = f"Messaging Service {messaging_service_sid} ({len(pool)} senders)"
+            rate = sum(SENDER_MPS[sender_kind(number)] for number in pool)
+        else:
+            sender = f"Messaging Service {messaging_service_sid} (sender pool unknown)"
+            rate = SENDER_MPS["long code"]
+            warnings.append("Sender pool unknown: timing assumes one long code (1 per second); "
+                            "pass mps= with your pool's rate.")
+    if media:
+        rate = min(rate, ACCOUNT_MMS_MPS)
+    if mps is not None:
+        rate = float(mps)
+    if recipients.unassigned:
+        shown = ", ".join(recipients.unassigned[:5])
+        more = len(recipients.unassigned) - 5
+        warnings.append(f"{len(recipients.unassigned)} number(s) are in no assigned range "
+                        f"({shown}{f' and {more} more' if more > 0 else ''}); carriers may "
+                        "report them undelivered (30005/30006).")
+    return Plan(recipients, body or "", media, sender, rate, counted.segments, counted.encoding,
+                trial, warnings)

@@ -1,0 +1,354 @@
+"""`send_bulk()`: paced, concurrent, resumable, and never twice.
+
+Each recipient goes through one worker thread:
+
+1. If an earlier attempt may have reached Twilio (the ledger says so), look for its message
+   first: list messages To that number (and From the sender) and match the body.
+2. Write `inflight` to the ledger, wait for the token bucket, send.
+3. Record `sent` (SID, status) or `failed` (Twilio refused: error code). A 429 or a connect
+   timeout was never processed: back off (honouring Retry-After) and send again. A 5xx, a read
+   timeout or a dropped connection may have created the message: back off, then go to 1.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+
+import requests
+from twilio.base.exceptions import TwilioException, TwilioRestException
+from twilio.http import HttpClient
+from twilio.rest import Client
+
+from .ledger import DONE_STATES, Ledger, Outcome
+from .pacing import EmulatorClock, RealClock, TokenBucket, to_epoch
+from .plan import TRIAL_PREFIX, Plan, plan_bulk
+from .report import BulkResult
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 20.0
+MAX_ATTEMPTS = 6
+SCAN_LIMIT = 200
+CLOCK_SLACK = 120.0
+LATENCY_TO_HIDE = 0.4
+
+
+class ConfirmationRequired(RuntimeError):
+    """A live bulk send was asked for without confirm=True; nothing was sent."""
+
+
+class RecordingHttpClient(HttpClient):
+    """Wraps the client's transport to keep each thread's last response headers (Retry-After)."""
+
+    def __init__(self, inner: HttpClient):
+        super().__init__(inner.logger, is_async=False, timeout=inner.timeout)
+        self.inner = inner
+        self._local = threading.local()
+
+    def request(self, *args, **kwargs):
+        self._local.headers = {}
+        response = self.inner.request(*args, **kwargs)
+        self._local.headers = response.headers or {}
+        return response
+
+    def retry_after(self) -> float | None:
+        """Seconds from the Retry-After header of this thread's last response, if any."""
+        headers = {k.lower(): v for k, v in getattr(self._local, "headers", {}).items()}
+        try:
+            return float(headers["retry-after"])
+        except (KeyError, ValueError):
+            return None
+
+
+def emulator_of(client):
+    """The in-process emulator behind `client`, or None."""
+    return getattr(client.http_client, "emulator", None)
+
+
+def is_emulated(client) -> bool:
+    """True when `client` talks to the offline emulator (in process or its HTTP server)."""
+    from helpers.emulator.remote import EmulatorServerHttpClient
+
+    return emulator_of(client) is not None or isinstance(client.http_client,
+                                                         EmulatorServerHttpClient)
+
+
+class Flights:
+    """Counts requests in flight; a simulated clock waits for them before moving time on."""
+
+    def __init__(self):
+        self._idle = threading.Condition()
+        self._count = 0
+
+    def begin(self) -> None:
+        with self._idle:
+            self._count += 1
+
+    def end(self) -> None:
+        with self._idle:
+            self._count -= 1
+            self._idle.notify_all()
+
+    def settle(self) -> None:
+        with self._idle:
+            self._idle.wait_for(lambda: self._count == 0)
+
+
+class SettledClock:
+    """A simulated clock whose time jumps only once no request is in flight, so a message is
+    created at the simulated instant its token was granted."""
+
+    simulated = True
+
+    def __init__(self, clock, flights: Flights):
+        self.clock, self.flights = clock, flights
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def sleep(self, seconds: float) -> None:
+        self.flights.settle()
+        self.clock.sleep(seconds)
+
+
+class Verdict:
+    """What a failed request means: 'retry' (never processed), 'unknown', or 'refused'."""
+
+    def __init__(self, kind: str, code=None, message=None, retry_after=None):
+        self.kind, self.code, self.message, self.retry_after = kind, code, message, retry_after
+
+
+def classify(exc: Exception, retry_after: float | None) -> Verdict | None:
+    """Sort an exception from `messages.create`; None for a bug that should propagate."""
+    if isinstance(exc, TwilioRestException):
+        text = exc.msg
+        if exc.status == 429:
+            return Verdict("retry", exc.code, text, retry_after)
+        if exc.status >= 500:
+            return Verdict("unknown", exc.code, text)
+        return Verdict("refused", exc.code, text)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return Verdict("retry", None, f"connect timeout: {type(exc).__name__}")
+    if isinstance(exc, (requests.exceptions.Timeout, requests.exceptions.ConnectionError)):
+        return Verdict("unknown", None, f"no response: {type(exc).__name__}")
+    return None
+
+
+class BulkSender:
+    """One bulk send: a plan, a ledger, a clock, a pool of workers."""
+
+    def __init__(self, client, plan: Plan, from_, messaging_service_sid, ledger: Ledger,
+                 clock, workers: int, max_attempts: int = MAX_ATTEMPTS, seed=None):
+        self.http = RecordingHttpClient(client.http_client)
+        self.client = Client(client.username, client.password, client.account_sid,
+                             region=client.region, edge=client.edge, http_client=self.http)
+        self.plan, self.from_, self.service = plan, from_, messaging_service_sid
+        self.ledger, self.workers, self.max_attempts = ledger, workers, max_attempts
+        self.flights = Flights()
+        self.clock = SettledClock(clock, self.flights) if clock.simulated else clock
+        self.bucket = TokenBucket(plan.mps, self.clock)
+        self.random = random.Random(seed)
+        self.campaign, self.since = ledger.open_campaign(
+            plan.body, from_, messaging_service_sid, plan.media_url, clock.now()
+        )
+
+    def params(self, to: str) -> dict:
+        params = {"to": to}
+        if self.plan.body:
+            params["body"] = self.plan.body
+        if self.from_:
+            params["from_"] = self.from_
+        if self.service:
+            params["messaging_service_sid"] = self.service
+        if self.plan.media_url:
+            params["media_url"] = self.plan.media_url
+        return params
+
+    def backoff(self, attempt: int, retry_after: float | None) -> float:
+        """Exponential backoff with jitter, never shorter than Retry-After."""
+        delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+        delay = delay / 2 + self.random.uniform(0, delay / 2)
+        return max(delay, retry_after or 0.0)
+
+    def record(self, to: str, state: str, **fields) -> Outcome:
+        self.ledger.record(self.campaign, to, state, self.clock.now(), **fields)
+        return self.ledger.outcomes(self.campaign, to)[to]
+
+    def record_sent(self, to: str, message) -> Outcome:
+        return self.record(to, "sent", sid=message.sid, status=message.status,
+                           error_code=message.error_code, error_message=message.error_message)
+
+    def matches(self, message) -> bool:
+        """Is `message` this campaign's message (same body, sender, sent since it began)?"""
+        body = (message.body or "").removeprefix(TRIAL_PREFIX)
+        return (
+            body == self.plan.body
+            and (not self.service or message.messaging_service_sid == self.service)
+            and str(message.direction).startswith("outbound")
+            and to_epoch(message.date_created) >= self.since - CLOCK_SLACK
+        )
+
+    def find_existing(self, to: str):
+        """This campaign's message to `to` if Twilio has it, False if not, None if unreachable."""
+        filters = {"to": to, "page_size": 50, "limit": SCAN_LIMIT}
+        if self.from_:
+            filters["from_"] = self.from_
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                return next((m for m in self.client.messages.stream(**filters)
+                             if self.matches(m)), False)
+            except (TwilioException, requests.exceptions.RequestException):
+                self.clock.sleep(self.backoff(attempt, self.http.retry_after()))
+        return None
+
+    def deliver(self, previous: Outcome) -> Outcome:
+        """Bring one recipient to a final outcome without ever creating a second message."""
+        to = previous.recipient
+        must_check, attempt, last = previous.attempts > 0, 0, Verdict("error")
+        while True:
+            if must_check:
+                found = self.find_existing(to)
+                if found is None:
+                    return self.record(to, "unknown", error_message=(
+                        "could not check whether Twilio created the message; run again"))
+                if found:
+                    return self.record_sent(to, found)
+            if attempt == self.max_attempts:
+                return self.record(to, "error", error_code=last.code,
+                                   error_message=f"gave up after {attempt} attempts: "
+                                                 f"{last.message}")
+            attempt += 1
+            self.ledger.start_attempt(self.campaign, to, self.clock.now())
+            self.bucket.acquire(self.plan.units_per_message, on_grant=self.flights.begin)
+            try:
+                message = self.client.messages.create(**self.params(to))
+            except Exception as exc:
+                verdict = classify(exc, self.http.retry_after())
+                if verdict is None:
+                    raise
+            else:
+                return self.record_sent(to, message)
+            finally:
+                self.flights.end()
+            if verdict.kind == "refused":
+                return self.record(to, "failed", error_code=verdict.code,
+                                   error_message=verdict.message)
+            must_check = must_check or verdict.kind == "unknown"
+            last = verdict
+            self.clock.sleep(self.backoff(attempt, verdict.retry_after))
+
+    def run(self, on_outcome=None, progress: bool = True) -> list[Outcome]:
+        """Send to every recipient not done yet; return all outcomes in recipient order."""
+        recipients = self.plan.recipients
+        self.ledger.add(self.campaign, recipients.valid)
+        self.ledger.add(self.campaign, [bad.raw for bad in recipients.invalid], state="invalid",
+                        reasons=[(bad.error_code, bad.reason) for bad in recipients.invalid])
+        known = self.ledger.outcomes(self.campaign)
+        wanted = recipients.valid + [bad.raw for bad in recipients.invalid]
+        outcomes = {to: known[to] for to in wanted}
+        todo = [o for o in outcomes.values() if o.state not in DONE_STATES]
+        for outcome in outcomes.values():
+            if outcome.state == "invalid" and on_outcome:
+                on_outcome(outcome)
+        bar = progress_bar(len(recipients.valid), len(recipients.valid) - len(todo), progress)
+        tally = {"sent": 0, "failed": 0}
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bulk")
+        try:
+            futures = [pool.submit(self.deliver, outcome) for outcome in todo]
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.recipient] = outcome
+                tally["sent" if outcome.state == "sent" else "failed"] += 1
+                bar.set_postfix(tally, refresh=False)
+                bar.update(1)
+                if on_outcome:
+                    on_outcome(outcome)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            bar.close()
+        return list(outcomes.values())
+
+    def refresh(self, outcomes: list[Outcome]) -> list[Outcome]:
+        """Fetch the current status of every sent message and store it in the ledger."""
+        fresh = []
+        for outcome in outcomes:
+            if outcome.state == "sent":
+                message = self.client.messages(outcome.sid).fetch()
+                self.ledger.update_status(outcome.sid, message.status, message.error_code)
+                outcome = replace(outcome, status=message.status, error_code=message.error_code,
+                                  error_message=message.error_message)
+            fresh.append(outcome)
+        return fresh
+
+
+def progress_bar(total: int, done: int, enabled: bool):
+    """tqdm's notebook widget in Jupyter, a text bar elsewhere."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, initial=done, disable=not enabled, desc="Sending", unit="msg")
+
+
+def account_is_trial(client) -> bool | None:
+    """True for a trial account, None if the account cannot be read."""
+    try:
+        return client.api.v2010.accounts(client.account_sid).fetch().type == "Trial"
+    except Exception:  # noqa: BLE001 - only refines the plan
+        return None
+
+
+def unverified(client, numbers: list[str]) -> list[str] | None:
+    """Recipients that are not verified caller IDs of the account, None if unknown."""
+    try:
+        verified = {c.phone_number for c in client.outgoing_caller_ids.list()}
+    except Exception:  # noqa: BLE001 - only refines the warning
+        return None
+    return [n for n in numbers if n not in verified]
+
+
+def default_workers(mps: float) -> int:
+    """Enough requests in flight to hide ~0.4 s of API latency at the sender's rate."""
+    return max(2, min(64, math.ceil(mps * LATENCY_TO_HIDE) + 2))
+
+
+def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, media_url=None,
+              ledger="bulk-ledger.sqlite", confirm=False, workers=None, clock=None,
+              progress=True, *, mps=None, on_outcome=None, max_attempts=MAX_ATTEMPTS,
+              seed=None) -> BulkResult:
+    """Send `body` to every recipient once, paced to the sender's rate, resumable from `ledger`.
+
+    recipients: a list of numbers or a CSV path. Re-running with the same ledger skips everyone
+    already sent. A live (non-emulator) send prints the plan and needs confirm=True.
+    clock: something with now() and sleep(seconds); by default the emulator's clock (sleeping
+    advances it) or the wall clock. on_outcome(outcome) is called as each recipient finishes.
+    """
+    live = not is_emulated(client)
+    trial = account_is_trial(client)
+    plan = plan_bulk(recipients, body, from_, messaging_service_sid, media_url=media_url,
+                     client=client, trial=trial, mps=mps)
+    if trial:
+        missing = unverified(client, plan.recipients.valid)
+        if missing:
+            plan.warnings.append(
+                f"Trial account: {len(missing)} recipient(s) are not verified caller IDs and "
+                f"will fail with error 21608 ({', '.join(missing[:5])}"
+                f"{' ...' if len(missing) > 5 else ''}). Verify them in the Console "
+                "(Phone Numbers > Verified Caller IDs) or upgrade the account."
+            )
+    if live or progress or plan.recipients.invalid:
+        print(plan)
+    if live and not confirm:
+        raise ConfirmationRequired(
+            f"Nothing was sent. This is a live send of {plan.count} real messages costing about "
+            f"${plan.estimated_cost:,.2f}. Check the plan above, then call "
+            "send_bulk(..., confirm=True)."
+        )
+    emulator = emulator_of(client)
+    clock = clock or (EmulatorClock(emulator) if emulator is not None else RealClock())
+    book = ledger if isinstance(ledger, Ledger) else Ledger(ledger)
+    sender = BulkSender(client, plan, from_, messaging_service_sid, book, clock,
+                        workers or default_workers(plan.mps), max_attempts, seed)
+    outcomes = sender.run(on_outcome, progress)
+    return BulkResult(plan, outcomes, book.path, refresher=sender.refresh)
