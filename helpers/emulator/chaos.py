@@ -1,0 +1,79 @@
+"""Chaos for teaching and benchmarks: added latency and seeded 429/500/timeout injection.
+
+Each request draws one outcome from a ``random.Random(seed)``, so a run with the same seed
+and the same sequence of calls sees the same failures.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+
+OK, TOO_MANY_REQUESTS, SERVER_ERROR = "ok", "429", "500"
+CONNECT_TIMEOUT, READ_TIMEOUT = "connect-timeout", "read-timeout"
+RETRY_AFTER_SECONDS = "1"
+
+
+class ChaosTimeout(Exception):  # noqa: N818 - mirrors requests' ConnectTimeout/ReadTimeout
+    """The request timed out: before reaching Twilio (``processed`` False) or after it."""
+
+    def __init__(self, processed: bool):
+        self.processed = processed
+        super().__init__("read timed out" if processed else "connect timed out")
+
+
+@dataclass(frozen=True)
+class ChaosSettings:
+    latency: float = 0.0
+    p429: float = 0.0
+    p500: float = 0.0
+    ptimeout: float = 0.0
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.latency < 0:
+            raise ValueError(f"latency must be >= 0 seconds, got {self.latency}")
+        for name in ("p429", "p500", "ptimeout"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} is a probability between 0 and 1, got {value}")
+        if self.p429 + self.p500 + self.ptimeout > 1.0:
+            raise ValueError("p429 + p500 + ptimeout must not exceed 1")
+
+
+class Chaos:
+    """Draws each request's fate from the current settings."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.configure(ChaosSettings())
+
+    def configure(self, settings: ChaosSettings) -> None:
+        with self._lock:
+            self.settings = settings
+            self._random = random.Random(settings.seed)
+
+    @property
+    def latency(self) -> float:
+        return self.settings.latency
+
+    @property
+    def active(self) -> bool:
+        s = self.settings
+        return bool(s.p429 or s.p500 or s.ptimeout)
+
+    def draw(self) -> str:
+        """One of OK, TOO_MANY_REQUESTS, SERVER_ERROR, CONNECT_TIMEOUT, READ_TIMEOUT."""
+        if not self.active:
+            return OK
+        s = self.settings
+        with self._lock:
+            roll, coin = self._random.random(), self._random.random()
+        if roll < s.p429:
+            return TOO_MANY_REQUESTS
+        if roll < s.p429 + s.p500:
+            return SERVER_ERROR
+        if roll < s.p429 + s.p500 + s.ptimeout:
+            return CONNECT_TIMEOUT if coin < 0.5 else READ_TIMEOUT
+        return OK

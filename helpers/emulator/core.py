@@ -1,0 +1,117 @@
+"""``Emulator``: one offline Twilio (store, clock, rules, chaos) behind a single ``handle``."""
+
+from __future__ import annotations
+
+import json
+
+from . import shapes
+from .chaos import (
+    CONNECT_TIMEOUT,
+    READ_TIMEOUT,
+    RETRY_AFTER_SECONDS,
+    SERVER_ERROR,
+    TOO_MANY_REQUESTS,
+    Chaos,
+    ChaosSettings,
+    ChaosTimeout,
+)
+from .clock import Clock
+from .errors import TwilioError
+from .models import DEFAULT_QUEUE_WINDOW, Messaging
+from .responses import JSON_HEADERS, dispatch
+from .store import Store
+
+
+class Emulator:
+    """An offline Twilio: ``Emulator()`` in memory, ``Emulator("emulator.db")`` shared.
+
+    Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
+    only through ``emulator.clock.advance(seconds)`` unless ``clock=Clock(real=True)``.
+    ``queue_window`` is how many seconds of backlog a sender accepts before 21611.
+    """
+
+    def __init__(
+        self,
+        path: str = ":memory:",
+        clock: Clock | None = None,
+        queue_window: float = DEFAULT_QUEUE_WINDOW,
+    ):
+        self.store = Store(path)
+        self.clock = clock or Clock()
+        if self.store.shared:
+            self.clock.share(self.store)
+        self.clock.on_advance(self._apply_due)
+        self.messaging = Messaging(self.store, queue_window)
+        self.chaos = Chaos()
+
+    def __repr__(self) -> str:
+        return f"Emulator(path={self.store.path!r}, now={self.clock.now().isoformat()})"
+
+    @property
+    def queue_window(self) -> float:
+        return self.messaging.queue_window
+
+    @queue_window.setter
+    def queue_window(self, seconds: float) -> None:
+        self.messaging.queue_window = seconds
+
+    def handle(self, method, url, params=None, data=None, headers=None, auth=None):
+        """Answer one HTTP request: ``(status, body text, headers)``.
+
+        Chaos may answer 429 (``Retry-After``) or 500 without processing, or raise
+        ``ChaosTimeout`` before (``processed=False``) or after (``processed=True``) processing.
+        """
+        outcome = self.chaos.draw()
+        if outcome == CONNECT_TIMEOUT:
+            raise ChaosTimeout(processed=False)
+        if outcome in (TOO_MANY_REQUESTS, SERVER_ERROR):
+            error = TwilioError(20429 if outcome == TOO_MANY_REQUESTS else 20500)
+            headers_out = dict(JSON_HEADERS)
+            if outcome == TOO_MANY_REQUESTS:
+                headers_out["Retry-After"] = RETRY_AFTER_SECONDS
+            return error.status, json.dumps(error.body()), headers_out
+        result = dispatch(self.messaging, self.clock.timestamp(), method, url, params, data,
+                          headers, auth)
+        if outcome == READ_TIMEOUT:
+            raise ChaosTimeout(processed=True)
+        return result
+
+    def set_chaos(self, latency=0.0, p429=0.0, p500=0.0, ptimeout=0.0, seed=0) -> None:
+        """Add latency (seconds, slept by the transport) and failure probabilities."""
+        self.chaos.configure(ChaosSettings(latency, p429, p500, ptimeout, seed))
+
+    def _apply_due(self) -> None:
+        with self.store.transaction():
+            self.messaging.apply_due(self.clock.timestamp())
+
+    def outbox(self, account_sid: str | None = None) -> list[dict]:
+        """Every message sent (oldest first), as Twilio's JSON, with statuses up to now."""
+        self._apply_due()
+        with self.store.lock:
+            return [shapes.message(row) for row in self.messaging.outbox(account_sid)]
+
+    def inbound(self, from_: str, to: str, body: str, media_urls=()) -> dict:
+        """A phone ``from_`` texts the seeded number ``to``; returns the received message."""
+        with self.store.transaction():
+            row = self.messaging.inbound(from_, to, body, media_urls, self.clock.timestamp())
+        return shapes.message(row)
+
+    def pending_callbacks(self) -> list[dict]:
+        """Status callbacks due and not yet delivered: id, message_sid, url, params, due_at."""
+        self._apply_due()
+        with self.store.lock:
+            return self.messaging.pending_callbacks(self.clock.timestamp())
+
+    def mark_callback(self, callback_id: int, delivered: bool, detail: str = "") -> None:
+        """Record the outcome of delivering a status callback (it stops being pending)."""
+        with self.store.transaction():
+            self.messaging.mark_callback(callback_id, delivered, detail)
+
+    def reset(self) -> None:
+        """Back to the seeded state: no messages, clock at its start, no chaos."""
+        self.store.clear()
+        self.clock.reset()
+        self.chaos.configure(ChaosSettings())
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,545 @@
+"""Twilio's messaging rules and state: validation, lifecycle, pacing, media, callbacks.
+
+Nothing here knows about HTTP: ``responses.py`` turns requests into these calls and rows
+into JSON. Every method runs inside the caller's store transaction, at time ``now``
+(a Unix timestamp from the emulator clock).
+
+Lifecycle of an outbound message (times after the create call, documented for learners):
+
+- ``queued`` at once (``accepted`` first with a Messaging Service; it becomes ``queued``
+  ``SERVICE_DELAY`` s later, when a sender from the pool is picked).
+- ``sending`` when its sender is free: at the earliest ``DISPATCH_DELAY`` s after creation,
+  later when earlier messages from the same sender are still going out. A sender sends its
+  ``mps`` segments per second (long code 1, toll-free 3, short code 100; an MMS counts as 1).
+- ``sent`` once all its segments are out (segments / mps seconds later); ``price`` is set.
+- ``delivered`` ``DELIVERY_DELAY`` s after ``sent`` (or ``undelivered`` with the failure
+  number's error code; ``failed`` with 30034 at dispatch; ``failed`` with 30001 when the
+  queue wait exceeds ``ValidityPeriod``).
+
+A sender whose queue would reach past ``queue_window`` seconds (default 36000, Twilio's
+10 hours) refuses new messages with 21611.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from helpers.segments import count_segments
+
+from . import seed
+from .errors import DELIVERY_ERRORS, TwilioError
+from .numbers import (
+    ALPHANUMERIC_SENDER,
+    NORTH_AMERICA_MMS,
+    SHORT_CODE,
+    content_type,
+    is_valid_media_url,
+    parse_number,
+)
+from .store import Store
+
+SERVICE_DELAY = 0.5
+DISPATCH_DELAY = 1.0
+DELIVERY_DELAY = 2.0
+DEFAULT_QUEUE_WINDOW = 36000.0
+MAX_BODY = 1600
+MAX_MEDIA = 10
+
+# USD per segment (SMS) or per message (MMS), as the message's negative ``price``.
+PRICE_SMS_NORTH_AMERICA = 0.0079
+PRICE_MMS = 0.02
+PRICE_SMS_INTERNATIONAL = 0.05
+
+FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "sent"})
+CANCELABLE = frozenset({"queued", "accepted", "scheduled"})
+STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
+START_WORDS = frozenset({"START", "YES", "UNSTOP"})
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?)?")
+
+
+@dataclass(frozen=True)
+class NewMessage:
+    """The parameters of a create call that the rules look at."""
+
+    to: str | None
+    from_: str | None = None
+    body: str = ""
+    media_urls: tuple[str, ...] = ()
+    messaging_service_sid: str | None = None
+    status_callback: str | None = None
+    smart_encoded: bool = False
+    validity_period: float | None = None
+
+
+def make_sid(prefix: str, number: int) -> str:
+    """Deterministic SIDs: the prefix plus the md5 of prefix and a counter."""
+    return prefix + hashlib.md5(f"{prefix}{number}".encode()).hexdigest()
+
+
+def price_string(amount: float) -> str:
+    return f"{-amount:.5f}"
+
+
+def _price(region: str, segments: int, mms: bool) -> str:
+    if mms:
+        return price_string(PRICE_MMS)
+    per_segment = (
+        PRICE_SMS_NORTH_AMERICA if region in NORTH_AMERICA_MMS else PRICE_SMS_INTERNATIONAL
+    )
+    return price_string(per_segment * segments)
+
+
+def parse_date_filter(value: str) -> tuple[float, float]:
+    """A ``DateSent`` filter (``YYYY-MM-DD`` or ISO 8601 UTC) as a [start, end) range."""
+    match = _DATE.fullmatch(value.strip().lstrip("<>="))
+    if not match:
+        raise TwilioError(20001, detail=f"DateSent must be YYYY-MM-DD, got {value!r}")
+    year, month, day, hour, minute, second = (int(g) if g else None for g in match.groups())
+    try:
+        if hour is None:
+            start = datetime(year, month, day, tzinfo=UTC)
+            return start.timestamp(), (start + timedelta(days=1)).timestamp()
+        start = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        raise TwilioError(20001, detail=f"DateSent is not a date: {value!r}") from None
+    return start.timestamp(), start.timestamp() + 1
+
+
+class Messaging:
+    """Accounts, numbers and services from ``seed``; messages and media in the store."""
+
+    def __init__(self, store: Store, queue_window: float = DEFAULT_QUEUE_WINDOW):
+        self.store = store
+        self.queue_window = queue_window
+        self.accounts = {account.sid: account for account in seed.ACCOUNTS}
+        self.owners = {
+            number.phone_number: (account, number)
+            for account in seed.ACCOUNTS
+            for number in account.numbers
+        }
+        self.services = {
+            account.messaging_service.sid: account
+            for account in seed.ACCOUNTS
+            if account.messaging_service
+        }
+
+    # -- credentials -------------------------------------------------------------------
+    def authenticate(self, username: str | None, password: str | None) -> seed.Account:
+        account = self.accounts.get(username or "")
+        if account is None or account.auth_token != password:
+            raise TwilioError(20003)
+        return account
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def apply_due(self, now: float) -> None:
+        """Apply every status change scheduled at or before ``now``."""
+        db = self.store.db
+        due = db.execute(
+            "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ?", (now,)
+        ).fetchall()
+        for row in due:
+            message = dict(row)
+            steps = json.loads(message["timeline"])
+            while steps and steps[0][0] <= now:
+                at, status, fields = steps.pop(0)
+                message.update(fields, status=status, date_updated=at)
+                self._record_callback(message, at)
+            db.execute(
+                "UPDATE messages SET status = ?, date_updated = ?, date_sent = ?, price = ?,"
+                " num_segments = ?, error_code = ?, error_message = ?, from_number = ?,"
+                " timeline = ?, next_at = ? WHERE seq = ?",
+                (
+                    message["status"], message["date_updated"], message["date_sent"],
+                    message["price"], message["num_segments"], message["error_code"],
+                    message["error_message"], message["from_number"],
+                    json.dumps(steps) if steps else None, steps[0][0] if steps else None,
+                    message["seq"],
+                ),
+            )
+
+    def _record_callback(self, message: dict, at: float) -> None:
+        url = message["status_callback"]
+        if not url:
+            return
+        params = {
+            "MessageSid": message["sid"],
+            "MessageStatus": message["status"],
+            "SmsSid": message["sid"],
+            "SmsStatus": message["status"],
+            "AccountSid": message["account_sid"],
+            "From": message["from_number"] or "",
+            "To": message["to_number"],
+            "ApiVersion": "2010-04-01",
+        }
+        if message["messaging_service_sid"]:
+            params["MessagingServiceSid"] = message["messaging_service_sid"]
+        if message["status"] in ("failed", "undelivered") and message["error_code"]:
+            params["ErrorCode"] = str(message["error_code"])
+        self.store.db.execute(
+            "INSERT INTO callbacks (message_sid, account_sid, url, params, due_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (message["sid"], message["account_sid"], url, json.dumps(params), at),
+        )
+
+    # -- create ------------------------------------------------------------------------
+    def create_message(self, account: seed.Account, new: NewMessage, now: float) -> dict:
+        """Validate like Twilio, then queue the message; returns the stored row."""
+        self._check_required(account, new)
+        if account.test_credentials:
+            return self._create_test_message(account, new, now)
+        service = self._service(account, new.messaging_service_sid)
+        to, region = self._recipient(new.to)
+        sender = self._sender(account, new.from_, service)
+        media = new.media_urls if region in NORTH_AMERICA_MMS else ()
+        body = new.body
+        if new.media_urls and not media:  # Twilio's MMS Converter: an SMS with links
+            body = "\n".join(filter(None, (body, *new.media_urls)))
+        if media and sender is not None and not sender.mms:
+            raise TwilioError(21621, from_=sender.phone_number)
+        if region not in seed.GEO_PERMISSIONS:
+            raise TwilioError(21408, to=to)
+        if sender is not None and sender.kind in ("short_code", "toll_free") and region not in (
+            "US", "CA", "PR"
+        ):
+            raise TwilioError(21612, to=to, from_=sender.phone_number)
+        if account.is_trial and to not in account.verified:
+            raise TwilioError(21608, to=to)
+        if to == seed.LANDLINE_NUMBER:
+            raise TwilioError(21614, to=to)
+        if service and sender is None:
+            sender = self._pick_sender(account, service, bool(media), now)
+        self._check_opt_out(sender, to)
+        if account.is_trial:
+            body = seed.TRIAL_PREFIX + body
+        segments = 1 if media else count_segments(body, new.smart_encoded).segments
+        start, end = self._reserve(sender, 1 if media else segments, now)
+        sid = make_sid("MM" if media else "SM", self.store.next_value("message"))
+        row = {
+            "sid": sid,
+            "account_sid": account.sid,
+            "direction": "outbound-api",
+            "from_number": None if service else sender.phone_number,
+            "to_number": to,
+            "body": body,
+            "status": "accepted" if service else "queued",
+            "num_segments": "0" if service else str(segments),
+            "num_media": str(len(media)),
+            "price": None,
+            "error_code": None,
+            "error_message": None,
+            "messaging_service_sid": service.sid if service else None,
+            "date_created": now,
+            "date_updated": now,
+            "date_sent": None,
+            "status_callback": new.status_callback,
+        }
+        timeline = self._timeline(
+            row, sender, start, end, str(segments), _price(region, segments, bool(media)), new
+        )
+        self._insert(row, timeline)
+        self._insert_media(account, sid, media, now)
+        return row
+
+    def _check_required(self, account: seed.Account, new: NewMessage) -> None:
+        if not new.to:
+            raise TwilioError(21604)
+        has_service = new.messaging_service_sid and not account.test_credentials
+        if not new.from_ and not has_service:
+            raise TwilioError(21603)
+        if not new.body and not new.media_urls:
+            raise TwilioError(21619)
+        if len(new.body) > MAX_BODY:
+            raise TwilioError(21617)
+        if len(new.media_urls) > MAX_MEDIA:
+            raise TwilioError(21623)
+        bad = [url for url in new.media_urls if not is_valid_media_url(url)]
+        if bad:
+            raise TwilioError(21620, url=", ".join(bad))
+        if new.status_callback is not None and not is_valid_media_url(new.status_callback):
+            raise TwilioError(21609, url=new.status_callback)
+
+    def _create_test_message(self, account: seed.Account, new: NewMessage, now: float) -> dict:
+        """Twilio's test credentials: only the magic numbers; nothing is sent."""
+        from_ = new.from_.strip()
+        if from_ != seed.MAGIC_FROM_OK:
+            raise TwilioError(seed.MAGIC_FROM.get(from_, 21606), from_=from_)
+        to = new.to.strip()
+        if to in seed.MAGIC_TO:
+            raise TwilioError(seed.MAGIC_TO[to], to=to, from_=from_)
+        parsed = parse_number(to)
+        if parsed is None:
+            raise TwilioError(21211, to=to)
+        segments = 1 if new.media_urls else count_segments(new.body, new.smart_encoded).segments
+        sid = make_sid("MM" if new.media_urls else "SM", self.store.next_value("message"))
+        row = {
+            "sid": sid, "account_sid": account.sid, "direction": "outbound-api",
+            "from_number": from_, "to_number": parsed[0], "body": new.body, "status": "queued",
+            "num_segments": str(segments), "num_media": str(len(new.media_urls)),
+            "price": None, "error_code": None, "error_message": None,
+            "messaging_service_sid": None, "date_created": now, "date_updated": now,
+            "date_sent": None, "status_callback": None,
+        }
+        self._insert(row, [])
+        self._insert_media(account, sid, new.media_urls, now)
+        return row
+
+    def _service(self, account: seed.Account, sid: str | None) -> seed.MessagingService | None:
+        if not sid:
+            return None
+        if self.services.get(sid) is not account:
+            raise TwilioError(21705, sid=sid)
+        return account.messaging_service
+
+    def _recipient(self, raw: str) -> tuple[str, str]:
+        parsed = parse_number(raw)
+        if parsed is None:
+            raise TwilioError(21211, to=raw)
+        return parsed
+
+    def _sender(self, account, raw: str | None, service) -> seed.PhoneNumber | None:
+        """The owned, SMS-capable number ``raw`` names (None: let the service pick)."""
+        if not raw:
+            return None
+        owned = self.owners.get(raw.strip())
+        if owned is None:
+            parsed = parse_number(raw)
+            owned = self.owners.get(parsed[0]) if parsed else None
+            if parsed is None and not (
+                SHORT_CODE.fullmatch(raw.strip()) or ALPHANUMERIC_SENDER.fullmatch(raw.strip())
+            ):
+                raise TwilioError(21212, from_=raw)
+        if owned is None or owned[0] is not account or not owned[1].sms:
+            raise TwilioError(21606, from_=raw)
+        return owned[1]
+
+    def _pick_sender(self, account, service, mms: bool, now: float) -> seed.PhoneNumber:
+        """The pool number that can send this message soonest (first in the pool on a tie)."""
+        capable = [
+            self.owners[number][1]
+            for number in service.senders
+            if not mms or self.owners[number][1].mms
+        ]
+        busy = dict(self.store.db.execute("SELECT number, busy_until FROM senders").fetchall())
+        return min(capable, key=lambda number: max(busy.get(number.phone_number, 0.0), now))
+
+    def _check_opt_out(self, sender: seed.PhoneNumber, to: str) -> None:
+        if to == seed.OPTED_OUT_NUMBER or self.store.db.execute(
+            "SELECT 1 FROM opt_outs WHERE sender = ? AND recipient = ?",
+            (sender.phone_number, to),
+        ).fetchone():
+            raise TwilioError(21610)
+
+    def _reserve(self, sender: seed.PhoneNumber, cost: int, now: float) -> tuple[float, float]:
+        """Book ``cost`` segments on ``sender``'s queue: (start sending, all sent)."""
+        row = self.store.db.execute(
+            "SELECT busy_until FROM senders WHERE number = ?", (sender.phone_number,)
+        ).fetchone()
+        start = max(now + DISPATCH_DELAY, row[0] if row else 0.0)
+        end = start + cost / sender.mps
+        if end - now > self.queue_window:
+            raise TwilioError(21611)
+        self.store.db.execute(
+            "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
+            (sender.phone_number, end),
+        )
+        return start, end
+
+    def _timeline(self, row, sender, start, end, segments, price, new: NewMessage) -> list:
+        """The status changes still to come, as ``[at, status, fields]``."""
+        steps: list = []
+        now = row["date_created"]
+        if row["status"] == "accepted":
+            steps.append([now + SERVICE_DELAY, "queued", {"from_number": sender.phone_number}])
+        if new.validity_period is not None and start - now > new.validity_period:
+            return [*steps, _failure(now + new.validity_period, 30001)]
+        failure = seed.FAILURE_NUMBERS.get(row["to_number"])
+        if failure == 30034:
+            return [*steps, _failure(start, failure)]
+        steps.append([start, "sending", {"date_sent": start}])
+        steps.append([end, "sent", {"price": price, "num_segments": segments}])
+        if failure:
+            steps.append(_failure(end + DELIVERY_DELAY, failure, status="undelivered"))
+        else:
+            steps.append([end + DELIVERY_DELAY, "delivered", {}])
+        return steps
+
+    def _insert(self, row: dict, timeline: list) -> None:
+        self.store.db.execute(
+            "INSERT INTO messages (sid, account_sid, direction, from_number, to_number, body,"
+            " status, num_segments, num_media, price, error_code, error_message,"
+            " messaging_service_sid, date_created, date_updated, date_sent, status_callback,"
+            " timeline, next_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                *row.values(),
+                json.dumps(timeline) if timeline else None,
+                timeline[0][0] if timeline else None,
+            ),
+        )
+
+    def _insert_media(self, account, message_sid: str, urls, now: float) -> None:
+        for url in urls:
+            sid = make_sid("ME", self.store.next_value("media"))
+            self.store.db.execute(
+                "INSERT INTO media (sid, message_sid, account_sid, content_type, url,"
+                " date_created) VALUES (?, ?, ?, ?, ?, ?)",
+                (sid, message_sid, account.sid, content_type(url), url, now),
+            )
+
+    # -- read, update, delete ----------------------------------------------------------
+    def get_message(self, account: seed.Account, sid: str, path: str):
+        if account.test_credentials:
+            raise TwilioError(20008)
+        row = self.store.db.execute(
+            "SELECT * FROM messages WHERE sid = ? AND account_sid = ?", (sid, account.sid)
+        ).fetchone()
+        if row is None:
+            raise TwilioError(20404, path=path)
+        return row
+
+    def list_messages(self, account, filters: dict[str, str], page_size: int, before_seq, offset):
+        """Newest first, after ``before_seq`` (a page token) or ``offset``; one extra row
+        tells whether there is a next page."""
+        if account.test_credentials:
+            raise TwilioError(20008)
+        where = ["account_sid = ?"]
+        args: list = [account.sid]
+        for key, column in (("To", "to_number"), ("From", "from_number")):
+            if filters.get(key):
+                where.append(f"{column} = ?")
+                args.append(filters[key])
+        for key, condition in (("DateSent", "date_sent >= ? AND date_sent < ?"),
+                               ("DateSent<", "date_sent < ?"), ("DateSent>", "date_sent >= ?")):
+            if filters.get(key) is not None:
+                start, end = parse_date_filter(filters[key])
+                where.append(condition)
+                args += {"DateSent": [start, end], "DateSent<": [end], "DateSent>": [start]}[key]
+        if before_seq is not None:
+            where.append("seq < ?")
+            args.append(before_seq)
+        args += [page_size + 1, offset]
+        return self.store.db.execute(
+            f"SELECT * FROM messages WHERE {' AND '.join(where)}"
+            " ORDER BY seq DESC LIMIT ? OFFSET ?",
+            args,
+        ).fetchall()
+
+    def update_message(self, account, sid: str, path: str, body, status, now: float):
+        """``Body=""`` redacts, ``Status=canceled`` cancels a message not yet sent."""
+        row = self.get_message(account, sid, path)
+        if (body is None) == (status is None):
+            raise TwilioError(30400, detail="send either Body=\"\" (redact) or Status=canceled")
+        if body is not None:
+            if body != "":
+                raise TwilioError(30400, detail="Body must be empty to redact a message")
+            self.store.db.execute(
+                "UPDATE messages SET body = '', date_updated = ? WHERE seq = ?", (now, row["seq"])
+            )
+        else:
+            if status != "canceled":
+                raise TwilioError(30400, detail=f"Status can only be canceled, got {status!r}")
+            if row["status"] not in CANCELABLE:
+                raise TwilioError(30409)
+            message = dict(row, status="canceled", date_updated=now)
+            self.store.db.execute(
+                "UPDATE messages SET status = 'canceled', date_updated = ?, timeline = NULL,"
+                " next_at = NULL WHERE seq = ?",
+                (now, row["seq"]),
+            )
+            self._record_callback(message, now)
+        return self.get_message(account, sid, path)
+
+    def delete_message(self, account, sid: str, path: str) -> None:
+        row = self.get_message(account, sid, path)
+        if row["status"] not in FINAL:
+            raise TwilioError(20009)
+        self.store.db.execute("DELETE FROM messages WHERE seq = ?", (row["seq"],))
+        self.store.db.execute("DELETE FROM media WHERE message_sid = ?", (sid,))
+
+    def list_media(self, account, message_sid: str, path: str):
+        self.get_message(account, message_sid, path)
+        return self.store.db.execute(
+            "SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,)
+        ).fetchall()
+
+    def get_media(self, account, message_sid: str, media_sid: str, path: str):
+        self.get_message(account, message_sid, path)
+        row = self.store.db.execute(
+            "SELECT * FROM media WHERE sid = ? AND message_sid = ?", (media_sid, message_sid)
+        ).fetchone()
+        if row is None:
+            raise TwilioError(20404, path=path)
+        return row
+
+    def delete_media(self, account, message_sid: str, media_sid: str, path: str) -> None:
+        row = self.get_media(account, message_sid, media_sid, path)
+        self.store.db.execute("DELETE FROM media WHERE seq = ?", (row["seq"],))
+        self.store.db.execute(
+            "UPDATE messages SET num_media = CAST(num_media AS INTEGER) - 1 WHERE sid = ?",
+            (message_sid,),
+        )
+
+    # -- inbound, outbox, callbacks ----------------------------------------------------
+    def inbound(self, from_: str, to: str, body: str, media_urls, now: float) -> dict:
+        """A phone texts a seeded number; STOP/START words update the opt-out list."""
+        owned = self.owners.get(to)
+        if owned is None:
+            raise ValueError(f"{to} is not a seeded Twilio number; use one from seed.py")
+        parsed = parse_number(from_)
+        if parsed is None:
+            raise ValueError(f"{from_!r} is not a phone number in E.164 format (+15558675310)")
+        account, number = owned
+        keyword = body.strip().upper()
+        if keyword in STOP_WORDS:
+            self.store.db.execute(
+                "INSERT OR IGNORE INTO opt_outs (sender, recipient) VALUES (?, ?)",
+                (number.phone_number, parsed[0]),
+            )
+        elif keyword in START_WORDS:
+            self.store.db.execute(
+                "DELETE FROM opt_outs WHERE sender = ? AND recipient = ?",
+                (number.phone_number, parsed[0]),
+            )
+        media = tuple(media_urls)
+        segments = count_segments(body).segments or 1
+        sid = make_sid("MM" if media else "SM", self.store.next_value("message"))
+        row = {
+            "sid": sid, "account_sid": account.sid, "direction": "inbound",
+            "from_number": parsed[0], "to_number": number.phone_number, "body": body,
+            "status": "received", "num_segments": str(segments), "num_media": str(len(media)),
+            "price": _price(parsed[1], segments, bool(media)), "error_code": None,
+            "error_message": None, "messaging_service_sid": None, "date_created": now,
+            "date_updated": now, "date_sent": now, "status_callback": None,
+        }
+        self._insert(row, [])
+        self._insert_media(account, sid, media, now)
+        return row
+
+    def outbox(self, account_sid: str | None):
+        query = "SELECT * FROM messages WHERE direction != 'inbound'"
+        args: tuple = ()
+        if account_sid:
+            query += " AND account_sid = ?"
+            args = (account_sid,)
+        return self.store.db.execute(query + " ORDER BY seq", args).fetchall()
+
+    def pending_callbacks(self, now: float) -> list[dict]:
+        rows = self.store.db.execute(
+            "SELECT id, message_sid, account_sid, url, params, due_at FROM callbacks"
+            " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id",
+            (now,),
+        ).fetchall()
+        return [dict(row, params=json.loads(row["params"])) for row in rows]
+
+    def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
+        self.store.db.execute(
+            "UPDATE callbacks SET state = ?, detail = ? WHERE id = ?",
+            ("delivered" if delivered else "failed", detail, callback_id),
+        )
+
+
+def _failure(at: float, code: int, status: str = "failed") -> list:
+    return [at, status, {"error_code": code, "error_message": DELIVERY_ERRORS[code]}]

@@ -1,0 +1,72 @@
+"""Phone-number and URL parsing for the emulator, cached so a create stays cheap."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import phonenumbers
+
+SHORT_CODE = re.compile(r"\d{3,8}")
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+_HOSTNAME = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]")
+NORTH_AMERICA_MMS = frozenset({"US", "CA", "PR"})
+
+
+@lru_cache(maxsize=65536)
+def parse_number(raw: str) -> tuple[str, str] | None:
+    """``(E.164, region)`` for a number Twilio would dial, else None.
+
+    Twilio accepts any *possible* number (``+15558675310`` is possible though not assigned);
+    a number without ``+`` is read as a US number, the way Twilio reads it for a US sender.
+    """
+    text = raw.strip()
+    if not text or len(text) > 32 or not any(c.isdigit() for c in text):
+        return None
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    region = phonenumbers.region_code_for_number(parsed)
+    if region in (None, "ZZ") and parsed.country_code == 1:
+        region = "US"
+    return e164, region or "ZZ"
+
+
+@lru_cache(maxsize=4096)
+def is_valid_media_url(url: str) -> bool:
+    """True for an absolute http(s) URL with a plausible host (else Twilio says 21620)."""
+    if len(url) > 4000 or any(c.isspace() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        hostname = parts.netloc.rsplit("@", 1)[-1]
+        port = parts.port
+    except ValueError:
+        return False
+    host_only = hostname if hostname.startswith("[") else hostname.split(":", 1)[0]
+    return (
+        parts.scheme in ("http", "https")
+        and bool(host_only)
+        and _HOSTNAME.fullmatch(host_only) is not None
+        and (port is None or port > 0)
+    )
+
+
+CONTENT_TYPES = {
+    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+    "bmp": "image/bmp", "webp": "image/webp", "mp4": "video/mp4", "mpeg": "video/mpeg",
+    "mp3": "audio/mpeg", "ogg": "audio/ogg", "wav": "audio/wav", "pdf": "application/pdf",
+    "vcf": "text/vcard", "txt": "text/plain", "csv": "text/csv",
+}
+
+
+def content_type(url: str) -> str:
+    """The content type Twilio would record, guessed from the URL's extension."""
+    path = urlsplit(url).path
+    extension = path.rsplit(".", 1)[-1].lower() if "." in path.rsplit("/", 1)[-1] else ""
+    return CONTENT_TYPES.get(extension, "application/octet-stream")

@@ -1,0 +1,212 @@
+"""The emulator's seeded world: accounts, numbers, services, magic and failure numbers.
+
+Everything here is fictional and offline. The tutorial's own code works unchanged on the
+default (trial) account: From ``+15017122661`` or ``+15017122662``, To ``+15558675310``,
+``+14158141829`` or ``+15017122661``.
+
+Accounts (Account SID / auth token below; tokens never print):
+
+=============== ======= ==============================================================
+Account         Type    Behaviour
+=============== ======= ==============================================================
+TRIAL (default) Trial   Bodies get ``Sent from your Twilio trial account - ``; sending to
+                        a number outside ``TRIAL.verified`` fails with 21608.
+UPGRADED        Full    No prefix, may send to any number allowed by ``GEO_PERMISSIONS``.
+TEST_CREDENTIALS Full   Twilio's test credentials: only the magic numbers below, messages
+                        stay ``queued``, no status callbacks, no ``MessagingServiceSid``,
+                        fetching a message gives 20008.
+=============== ======= ==============================================================
+
+Numbers each real account owns (TRIAL / UPGRADED):
+
+============== ========================== ============ ====== ===========================
+Kind           TRIAL                      UPGRADED     Speed  Capabilities
+============== ========================== ============ ====== ===========================
+long code      +15017122661, +15017122662 +14155550100, 1 seg/s SMS, MMS, voice
+                                          +14155550101
+toll-free      +18005550100               +18885550100 3 seg/s SMS, MMS, voice
+short code     24345                      24346        100 seg/s SMS, MMS
+SMS-only       +15017122663               +14155550102 1 seg/s SMS only: media -> 21621
+voice-only     +15017122664               +14155550103 -       voice only: SMS -> 21606
+============== ========================== ============ ====== ===========================
+
+Each account also has a Messaging Service (``TRIAL.messaging_service``) whose sender pool is
+its two long codes and its toll-free number; a message sent with ``MessagingServiceSid``
+starts ``accepted`` with ``num_segments`` "0" and ``from`` null until a sender is picked.
+
+Recipients with a known outcome (any real account; verified on TRIAL so lessons can use them):
+
+================ ================================================================
+To               Outcome
+================ ================================================================
++15005553003     201, then ``undelivered`` with error 30003 (unreachable handset)
++15005553005     201, then ``undelivered`` with error 30005 (unknown handset)
++15005553006     201, then ``undelivered`` with error 30006 (landline/carrier)
++15005553007     201, then ``undelivered`` with error 30007 (filtered as spam)
++15005553034     201, then ``failed`` with error 30034 (unregistered 10DLC sender)
++15558675311     400 21610: the recipient texted STOP to every seeded number
++15558675312     400 21614: a landline, not a mobile number
+================ ================================================================
+
+Magic numbers, with TEST_CREDENTIALS only (exactly as Twilio documents them):
+From ``+15005550006`` passes, ``+15005550001`` -> 21212, ``+15005550007`` -> 21606,
+``+15005550008`` -> 21611, any other From -> 21606. To ``+15005550001`` -> 21211,
+``+15005550002`` -> 21612, ``+15005550003`` -> 21408, ``+15005550004`` -> 21610,
+``+15005550009`` -> 21614, anything else passes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PhoneNumber:
+    """A number an account owns; ``mps`` is how many segments per second it sends."""
+
+    phone_number: str
+    sid: str
+    kind: str  # "long_code", "toll_free" or "short_code"
+    friendly_name: str
+    sms: bool = True
+    mms: bool = True
+    voice: bool = True
+    mps: float = 1.0
+
+
+@dataclass(frozen=True)
+class MessagingService:
+    """A Messaging Service (``MG...``) and the numbers in its sender pool, in order."""
+
+    sid: str
+    friendly_name: str
+    senders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Account:
+    """A Twilio account; ``auth_token`` is left out of repr so it never prints."""
+
+    sid: str
+    auth_token: str = field(repr=False)
+    friendly_name: str
+    type: str  # "Trial" or "Full"
+    numbers: tuple[PhoneNumber, ...] = ()
+    messaging_service: MessagingService | None = None
+    verified: tuple[str, ...] = ()
+    test_credentials: bool = False
+
+    @property
+    def is_trial(self) -> bool:
+        return self.type == "Trial"
+
+    def number(self, kind: str) -> PhoneNumber:
+        """The first number of ``kind`` ("long_code", "toll_free", "short_code", ...)."""
+        return next(n for n in self.numbers if n.kind == kind)
+
+
+TRIAL_PREFIX = "Sent from your Twilio trial account - "
+DEFAULT_FROM = "+15017122661"
+DEFAULT_TO = "+15558675310"
+DEMO_MEDIA_URL = "https://demo.twilio.com/owl.png"
+
+FAILURE_NUMBERS = {
+    "+15005553003": 30003,
+    "+15005553005": 30005,
+    "+15005553006": 30006,
+    "+15005553007": 30007,
+    "+15005553034": 30034,
+}
+OPTED_OUT_NUMBER = "+15558675311"
+LANDLINE_NUMBER = "+15558675312"
+
+MAGIC_FROM_OK = "+15005550006"
+MAGIC_FROM = {"+15005550001": 21212, "+15005550007": 21606, "+15005550008": 21611}
+MAGIC_TO = {
+    "+15005550001": 21211,
+    "+15005550002": 21612,
+    "+15005550003": 21408,
+    "+15005550004": 21610,
+    "+15005550009": 21614,
+}
+
+# Countries real accounts may text (Console > Messaging > Geo permissions); others -> 21408.
+GEO_PERMISSIONS = frozenset(
+    {"US", "CA", "PR", "GB", "IE", "FR", "DE", "ES", "IT", "NL", "MX", "BR", "IN", "AU", "NZ", "JP"}
+)
+
+
+def _numbers(tag: str, long_codes, toll_free, short_code, sms_only, voice_only, sids):
+    first, second = long_codes
+    return (
+        PhoneNumber(first, sids[0], "long_code", f"{tag} long code"),
+        PhoneNumber(second, sids[1], "long_code", f"{tag} second long code"),
+        PhoneNumber(toll_free, sids[2], "toll_free", f"{tag} toll-free", mps=3.0),
+        PhoneNumber(short_code, sids[3], "short_code", f"{tag} short code", voice=False,
+                    mps=100.0),
+        PhoneNumber(sms_only, sids[4], "sms_only", f"{tag} SMS-only", mms=False, voice=False),
+        PhoneNumber(voice_only, sids[5], "voice_only", f"{tag} voice-only", sms=False,
+                    mms=False, mps=0.0),
+    )
+
+
+_TRIAL_NUMBERS = _numbers(
+    "Trial", ("+15017122661", "+15017122662"), "+18005550100", "24345", "+15017122663",
+    "+15017122664",
+    (
+        "PN988b47da01b6f74f9624e2d85e965765", "PNfd96f4dca9b994d97163cbcfe8dff612",
+        "PN69b6af1299c0142516dcab5e986a2f21", "SC9e57bb16464b09a32c555fc7fd398867",
+        "PN139d52e81ad18deb1e4b81dbaf459398", "PN13243a9f1edf3d4a23e6fe4ce3ce3b29",
+    ),
+)
+_UPGRADED_NUMBERS = _numbers(
+    "Upgraded", ("+14155550100", "+14155550101"), "+18885550100", "24346", "+14155550102",
+    "+14155550103",
+    (
+        "PNa082e9c8e61ff502f86674c219985bdd", "PN10e266b1a811baf3c02cc0575f874c6c",
+        "PNbb1572d197389a37344ce01d5c8c3b9b", "SCac672657ecf82d5da0913acc24630162",
+        "PNce397e0023d29cacee239141b396af0d", "PN43d98ed1381d2769981bb6a99089460c",
+    ),
+)
+
+TRIAL = Account(
+    sid="AC22dd43a883f0d677bd33d8c73c7c1bd1",
+    auth_token="c803ee5e39c530d86eafc892e313d334",
+    friendly_name="My first Twilio account",
+    type="Trial",
+    numbers=_TRIAL_NUMBERS,
+    messaging_service=MessagingService(
+        "MGf64bf075a3179c72c0c1b0eedebcaa6f", "Tutorial Messaging Service",
+        ("+15017122661", "+15017122662", "+18005550100"),
+    ),
+    verified=("+15558675310", "+14158141829", "+15017122661", OPTED_OUT_NUMBER,
+              LANDLINE_NUMBER, *FAILURE_NUMBERS),
+)
+UPGRADED = Account(
+    sid="ACe4c33a4368bebd062c655872368ec3e8",
+    auth_token="a45c2c89d59cd2703afa7b89167a2dce",
+    friendly_name="Upgraded Twilio account",
+    type="Full",
+    numbers=_UPGRADED_NUMBERS,
+    messaging_service=MessagingService(
+        "MGace16f2a6f230edd258c6fcc5d565be3", "Upgraded Messaging Service",
+        ("+14155550100", "+14155550101", "+18885550100"),
+    ),
+    verified=("+15558675310", "+14158141829"),
+)
+TEST_CREDENTIALS = Account(
+    sid="AC705e94c301fefbe2e1a7d3565c490897",
+    auth_token="37540c47d743e6345d2cd7d4211463c1",
+    friendly_name="Test credentials",
+    type="Full",
+    test_credentials=True,
+)
+ACCOUNTS = (TRIAL, UPGRADED, TEST_CREDENTIALS)
+
+VERIFIED_NUMBERS = TRIAL.verified
+LONG_CODE = TRIAL.number("long_code")
+TOLL_FREE = TRIAL.number("toll_free")
+SHORT_CODE = TRIAL.number("short_code")
+SMS_ONLY = TRIAL.number("sms_only")
+VOICE_ONLY = TRIAL.number("voice_only")
+MESSAGING_SERVICE_SID = TRIAL.messaging_service.sid

@@ -1,0 +1,204 @@
+"""Twilio's JSON shapes for each resource, built from store rows and seed constants."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from . import seed
+from .clock import START
+
+API = "/2010-04-01"
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SEEDED_AT = START.timestamp() - 30 * 86400  # when the seeded numbers were "bought"
+
+
+def rfc2822(timestamp: float | None) -> str | None:
+    """``Mon, 06 Jan 2025 15:00:00 +0000``, the date format of the 2010-04-01 API."""
+    if timestamp is None:
+        return None
+    t = time.gmtime(timestamp)
+    return (
+        f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"
+    )
+
+
+def iso8601(timestamp: float) -> str:
+    """``2025-01-06T15:00:00Z``, the date format of the v1 APIs."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+def message(row) -> dict:
+    base = f"{API}/Accounts/{row['account_sid']}/Messages/{row['sid']}"
+    return {
+        "account_sid": row["account_sid"],
+        "api_version": "2010-04-01",
+        "body": row["body"],
+        "date_created": rfc2822(row["date_created"]),
+        "date_sent": rfc2822(row["date_sent"]),
+        "date_updated": rfc2822(row["date_updated"]),
+        "direction": row["direction"],
+        "error_code": row["error_code"],
+        "error_message": row["error_message"],
+        "from": row["from_number"],
+        "messaging_service_sid": row["messaging_service_sid"],
+        "num_media": row["num_media"],
+        "num_segments": row["num_segments"],
+        "price": row["price"],
+        "price_unit": "USD",
+        "sid": row["sid"],
+        "status": row["status"],
+        "subresource_uris": {"media": f"{base}/Media.json", "feedback": f"{base}/Feedback.json"},
+        "to": row["to_number"],
+        "uri": f"{base}.json",
+    }
+
+
+def media(row) -> dict:
+    return {
+        "account_sid": row["account_sid"],
+        "content_type": row["content_type"],
+        "date_created": rfc2822(row["date_created"]),
+        "date_updated": rfc2822(row["date_created"]),
+        "parent_sid": row["message_sid"],
+        "sid": row["sid"],
+        "uri": f"{API}/Accounts/{row['account_sid']}/Messages/{row['message_sid']}"
+        f"/Media/{row['sid']}.json",
+    }
+
+
+def account(acct: seed.Account) -> dict:
+    """The Account resource; ``auth_token`` is withheld so it can never reach an output."""
+    base = f"{API}/Accounts/{acct.sid}"
+    return {
+        "auth_token": None,
+        "date_created": rfc2822(SEEDED_AT),
+        "date_updated": rfc2822(SEEDED_AT),
+        "friendly_name": acct.friendly_name,
+        "owner_account_sid": acct.sid,
+        "sid": acct.sid,
+        "status": "active",
+        "subresource_uris": {
+            "messages": f"{base}/Messages.json",
+            "incoming_phone_numbers": f"{base}/IncomingPhoneNumbers.json",
+            "outgoing_caller_ids": f"{base}/OutgoingCallerIds.json",
+            "short_codes": f"{base}/SMS/ShortCodes.json",
+        },
+        "type": acct.type,
+        "uri": f"{base}.json",
+    }
+
+
+def incoming_phone_number(acct: seed.Account, number: seed.PhoneNumber) -> dict:
+    return {
+        "account_sid": acct.sid,
+        "address_requirements": "none",
+        "api_version": "2010-04-01",
+        "beta": False,
+        "capabilities": {"fax": False, "mms": number.mms, "sms": number.sms,
+                         "voice": number.voice},
+        "date_created": rfc2822(SEEDED_AT),
+        "date_updated": rfc2822(SEEDED_AT),
+        "friendly_name": number.friendly_name,
+        "origin": "twilio",
+        "phone_number": number.phone_number,
+        "sid": number.sid,
+        "sms_method": "POST",
+        "sms_url": "",
+        "status": "in-use",
+        "status_callback": "",
+        "status_callback_method": "POST",
+        "voice_method": "POST",
+        "voice_url": "",
+        "uri": f"{API}/Accounts/{acct.sid}/IncomingPhoneNumbers/{number.sid}.json",
+    }
+
+
+def short_code(acct: seed.Account, number: seed.PhoneNumber) -> dict:
+    return {
+        "account_sid": acct.sid,
+        "api_version": "2010-04-01",
+        "date_created": rfc2822(SEEDED_AT),
+        "date_updated": rfc2822(SEEDED_AT),
+        "friendly_name": number.friendly_name,
+        "short_code": number.phone_number,
+        "sid": number.sid,
+        "sms_fallback_method": "POST",
+        "sms_fallback_url": None,
+        "sms_method": "POST",
+        "sms_url": None,
+        "uri": f"{API}/Accounts/{acct.sid}/SMS/ShortCodes/{number.sid}.json",
+    }
+
+
+def caller_id_sid(phone_number: str) -> str:
+    return "PN" + hashlib.md5(f"caller-id{phone_number}".encode()).hexdigest()
+
+
+def outgoing_caller_id(acct: seed.Account, phone_number: str) -> dict:
+    sid = caller_id_sid(phone_number)
+    return {
+        "account_sid": acct.sid,
+        "date_created": rfc2822(SEEDED_AT),
+        "date_updated": rfc2822(SEEDED_AT),
+        "friendly_name": phone_number,
+        "phone_number": phone_number,
+        "sid": sid,
+        "uri": f"{API}/Accounts/{acct.sid}/OutgoingCallerIds/{sid}.json",
+    }
+
+
+SERVICES_URL = "https://messaging.twilio.com/v1/Services"
+
+
+def service(acct: seed.Account) -> dict:
+    svc = acct.messaging_service
+    url = f"{SERVICES_URL}/{svc.sid}"
+    return {
+        "account_sid": acct.sid,
+        "area_code_geomatch": True,
+        "date_created": iso8601(SEEDED_AT),
+        "date_updated": iso8601(SEEDED_AT),
+        "fallback_method": "POST",
+        "fallback_to_long_code": True,
+        "fallback_url": None,
+        "friendly_name": svc.friendly_name,
+        "inbound_method": "POST",
+        "inbound_request_url": None,
+        "links": {
+            "phone_numbers": f"{url}/PhoneNumbers",
+            "short_codes": f"{url}/ShortCodes",
+            "alpha_senders": f"{url}/AlphaSenders",
+        },
+        "mms_converter": True,
+        "scan_message_content": "inherit",
+        "sid": svc.sid,
+        "smart_encoding": True,
+        "status_callback": None,
+        "sticky_sender": True,
+        "synchronous_validation": True,
+        "url": url,
+        "us_app_to_person_registered": False,
+        "use_inbound_webhook_on_number": False,
+        "usecase": "undeclared",
+        "validity_period": 36000,
+    }
+
+
+def service_phone_number(acct: seed.Account, number: seed.PhoneNumber) -> dict:
+    svc = acct.messaging_service
+    capabilities = [name for name, on in (("SMS", number.sms), ("MMS", number.mms),
+                                          ("Voice", number.voice)) if on]
+    return {
+        "account_sid": acct.sid,
+        "capabilities": capabilities,
+        "country_code": "US",
+        "date_created": iso8601(SEEDED_AT),
+        "date_updated": iso8601(SEEDED_AT),
+        "phone_number": number.phone_number,
+        "service_sid": svc.sid,
+        "sid": number.sid,
+        "url": f"{SERVICES_URL}/{svc.sid}/PhoneNumbers/{number.sid}",
+    }

@@ -1,0 +1,171 @@
+"""Count SMS segments the way Twilio's message segment calculator does.
+
+A segment carries 140 octets. GSM-7 characters cost 7 bits (the extension characters
+``\\f ^ { } \\ [ ] ~ | €`` cost two: an escape plus the character); a single character outside
+GSM-7 switches the whole message to UCS-2, where every UTF-16 code unit costs 16 bits (so an
+emoji outside the Basic Multilingual Plane costs two). One segment holds 160 GSM-7 septets or
+70 UCS-2 units; once a message needs more, each segment loses 6 octets to the concatenation
+header and holds 153 septets or 67 units. A character (escape pair, surrogate pair, CRLF, an
+accent combined with its letter, an emoji sequence) is never split across two segments.
+
+    >>> count_segments("Hello from Python!").segments
+    1
+    >>> count_segments("Price: 5€").encoding
+    'GSM-7'
+    >>> count_segments("Ça va? 🙂").ucs2_chars
+    ('🙂',)
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("\f^{}\\[]~|€")
+_GSM7 = GSM7_BASIC | GSM7_EXTENSION
+
+SINGLE_SEGMENT = {"GSM-7": 160, "UCS-2": 70}
+MULTI_SEGMENT = {"GSM-7": 153, "UCS-2": 67}
+
+# Smart Encoding: Unicode look-alikes Twilio replaces with GSM-7 characters.
+SMART_ENCODING = {
+    "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    "\u2033": '"', "\u02ba": '"', "\u02dd": '"', "\u02ee": '"', "\uff02": '"',
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'",
+    "\u203a": "'", "\u02b9": "'", "\u02bb": "'", "\u02bc": "'", "\u02bd": "'", "\u02be": "'",
+    "\u02c8": "'", "\uff07": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\uff0d": "-",
+    "\u2026": "...", "\u02c6": "^", "\u02dc": "~", "\u2038": "^", "\u2044": "/", "\u2215": "/",
+    "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
+    "\u2005": " ", "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
+    "\u202f": " ", "\u205f": " ", "\u3000": " ",
+    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
+    "\u00ad": "", "\u2028": "\n", "\u2029": "\n",
+}
+_SMART_TABLE = str.maketrans(SMART_ENCODING)
+
+_ZWJ = "\u200d"
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    """How Twilio splits one message body.
+
+    ``segments``: how many SMS segments are billed; ``encoding``: ``"GSM-7"`` or ``"UCS-2"``;
+    ``ucs2_chars``: the characters that forced UCS-2 (unique, in order of appearance);
+    ``parts``: the text of each segment; ``characters``: code points in ``body``;
+    ``units``: septets (GSM-7) or UTF-16 code units (UCS-2); ``body``: the text counted
+    (after Smart Encoding when it was asked for).
+    """
+
+    segments: int
+    encoding: str
+    characters: int
+    units: int
+    ucs2_chars: tuple[str, ...]
+    parts: tuple[str, ...]
+    body: str
+
+
+def _extends_cluster(char: str) -> bool:
+    code = ord(char)
+    return (
+        unicodedata.combining(char) != 0
+        or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        or 0xFE00 <= code <= 0xFE0F
+        or 0x1F3FB <= code <= 0x1F3FF
+        or 0xE0020 <= code <= 0xE007F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
+def _is_regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _clusters(body: str) -> list[str]:
+    """Split into user-perceived characters (a pragmatic subset of Unicode grapheme rules)."""
+    clusters: list[str] = []
+    join_next = False
+    for char in body:
+        if clusters and (
+            join_next
+            or char == _ZWJ
+            or (char == "\n" and clusters[-1] == "\r")
+            or _extends_cluster(char)
+            or (
+                _is_regional_indicator(char)
+                and len(clusters[-1]) == 1
+                and _is_regional_indicator(clusters[-1])
+            )
+        ):
+            clusters[-1] += char
+        else:
+            clusters.append(char)
+        join_next = char == _ZWJ
+    return clusters
+
+
+def _gsm_cost(cluster: str) -> int:
+    return sum(2 if char in GSM7_EXTENSION else 1 for char in cluster)
+
+
+def _ucs2_cost(cluster: str) -> int:
+    return len(cluster.encode("utf-16-le")) // 2
+
+
+def _pack(clusters: list[str], costs: list[int], capacity: int) -> tuple[str, ...]:
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for cluster, cost in zip(clusters, costs, strict=True):
+        if used + cost > capacity and current:
+            parts.append("".join(current))
+            current, used = [], 0
+        current.append(cluster)
+        used += cost
+    if current:
+        parts.append("".join(current))
+    return tuple(parts)
+
+
+def _split_oversized(clusters: list[str], cost, capacity: int) -> list[str]:
+    """A cluster longer than a whole segment (say, stacked accents) is split by code point."""
+    if all(cost(cluster) <= capacity for cluster in clusters):
+        return clusters
+    result: list[str] = []
+    for cluster in clusters:
+        result.extend(list(cluster) if cost(cluster) > capacity else [cluster])
+    return result
+
+
+@lru_cache(maxsize=4096)
+def count_segments(body: str, smart_encoding: bool = False) -> SegmentCount:
+    """Count the segments Twilio bills for ``body`` (see the module docstring for the rules)."""
+    if smart_encoding:
+        body = body.translate(_SMART_TABLE)
+    ucs2_chars = tuple(dict.fromkeys(c for c in body if c not in _GSM7))
+    encoding = "UCS-2" if ucs2_chars else "GSM-7"
+    cost = _ucs2_cost if ucs2_chars else _gsm_cost
+    clusters = _split_oversized(_clusters(body), cost, MULTI_SEGMENT[encoding])
+    costs = [cost(cluster) for cluster in clusters]
+    units = sum(costs)
+    if units <= SINGLE_SEGMENT[encoding]:
+        parts = (body,) if body else ()
+    else:
+        parts = _pack(clusters, costs, MULTI_SEGMENT[encoding])
+    return SegmentCount(
+        segments=len(parts),
+        encoding=encoding,
+        characters=len(body),
+        units=units,
+        ucs2_chars=ucs2_chars,
+        parts=parts,
+        body=body,
+    )
