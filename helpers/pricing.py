@@ -1,15 +1,15 @@
 """Estimated prices for outbound messages, for the forms' cost preview.
 
 Twilio bills SMS per segment and MMS per message; prices vary by country and change over time
-(see https://www.twilio.com/en-us/sms/pricing/us). These are US list prices, as an estimate only.
+(https://www.twilio.com/en-us/sms/pricing/us). The US/Canada figures here are the ones the
+emulator charges, so the estimate matches the `price` a message gets offline.
 """
 
-SMS_PER_SEGMENT_USD = 0.0079
-MMS_PER_MESSAGE_USD = 0.0200
+from .emulator.models import PRICE_MMS, PRICE_SMS_NORTH_AMERICA
 
 
 def estimate_usd(segments: int, media: int = 0) -> float:
-    """Estimated cost in USD of one message: per message if it carries media, else per segment."""
+    """Estimated cost in USD of one US/Canada message: per message with media, else per segment."""
     if media:
-        return MMS_PER_MESSAGE_USD
-    return round(segments * SMS_PER_SEGMENT_USD, 4)
+        return PRICE_MMS
+    return round(segments * PRICE_SMS_NORTH_AMERICA, 4)

@@ -1,0 +1,125 @@
+"""The SMS and MMS forms, driven as a learner would: set values, click, read the result."""
+
+import pytest
+
+from helpers.forms import MmsForm, SmsForm
+from helpers.forms.sms_logic import TRIAL_PREFIX, Preview
+
+OWL = "https://demo.twilio.com/owl.png"
+LOGO = "https://demo.twilio.com/logo.png"
+
+
+@pytest.fixture
+def sms_form(client, settings):
+    return SmsForm(client, settings.from_number, to=settings.my_phone_number, trial=True)
+
+
+@pytest.fixture
+def mms_form(client, settings):
+    return MmsForm(client, settings.from_number, to=settings.my_phone_number, trial=True)
+
+
+def test_the_counter_follows_the_body_as_it_is_typed(sms_form):
+    sms_form.body.value = "Hello from Python!"
+    assert "1 segment · GSM-7 · 18 characters · estimated $0.0079" in sms_form.counter.value
+    sms_form.body.value = "Hello from Python! 🐍"
+    assert "UCS-2" in sms_form.counter.value
+    assert "<mark title='forces UCS-2'>🐍</mark>" in sms_form.counter.value
+
+
+def test_the_counter_includes_the_trial_prefix():
+    body = "x" * 130  # one segment alone, two once the 38-character prefix is added
+    assert Preview(body, trial=False).count.segments == 1
+    trial = Preview(body, trial=True)
+    assert trial.count.segments == 2 and trial.price_usd == 0.0158
+    assert "trial prefix" in trial.html()
+
+
+def test_only_the_characters_forcing_ucs2_are_highlighted():
+    html = Preview("Ça coûte 5€ ✓").html()
+    assert "<mark title='forces UCS-2'>û</mark>" in html
+    assert "<mark title='forces UCS-2'>✓</mark>" in html
+    assert "<mark title='forces UCS-2'>Ç" not in html and "<mark title='forces UCS-2'>€" not in html
+
+
+def test_a_valid_form_sends_one_message(sms_form, emulator):
+    sms_form.body.value = "Ahoy"
+    sms_form.send_button.click()
+    [sent] = emulator.outbox()
+    assert sent["body"] == TRIAL_PREFIX + "Ahoy"
+    assert sms_form.last_result.message.sid == sent["sid"]
+    assert sent["sid"] in sms_form.result.value
+    assert not sms_form.send_button.disabled
+
+
+@pytest.mark.parametrize(
+    ("to", "body", "field", "expected"),
+    [
+        ("(555) 867-5310", "Hi", "to", "did you mean +15558675310?"),
+        ("+15558675310", "   ", "body", "21619"),
+        ("+15558675310", "x" * 1601, "body", "21617"),
+    ],
+)
+def test_invalid_input_is_explained_inline_and_nothing_is_sent(
+        sms_form, emulator, to, body, field, expected):
+    sms_form.to.value, sms_form.body.value = to, body
+    sms_form.send_button.click()
+    assert emulator.outbox() == []
+    assert expected in sms_form.last_result.problems[field]
+    assert "Nothing was sent" in sms_form.result.value
+
+
+def test_a_refusal_from_twilio_shows_guidance(sms_form, emulator):
+    sms_form.to.value = "+14155550199"  # valid, but not verified on the trial account
+    sms_form.body.value = "Hi"
+    sms_form.send_button.click()
+    assert emulator.outbox() == []
+    assert sms_form.last_result.guidance.code == 21608
+    assert "Verified Caller IDs" in sms_form.result.value
+
+
+def test_the_mms_form_previews_each_image(mms_form):
+    mms_form.media.value = f"{OWL}\n\n{LOGO}\n"
+    assert mms_form.media_urls() == [OWL, LOGO]
+    assert mms_form.media_preview.value.count("<img ") == 2
+    assert "estimated $0.0200" in mms_form.counter.value
+
+
+def test_the_mms_form_sends_the_images(mms_form, emulator):
+    mms_form.body.value = "Owls"
+    mms_form.media.value = f"{OWL}\n{LOGO}"
+    mms_form.send_button.click()
+    [sent] = emulator.outbox()
+    assert sent["num_media"] == "2" and sent["sid"].startswith("MM")
+
+
+def test_an_mms_needs_no_body(mms_form, emulator):
+    mms_form.media.value = OWL
+    mms_form.send_button.click()
+    assert mms_form.last_result.sent
+
+
+@pytest.mark.parametrize(
+    ("media", "expected"),
+    [("\n".join([OWL] * 11), "21623"), ("ftp://example.com/owl.png", "21620"), ("owl.png", "21620")],
+)
+def test_bad_media_is_refused_before_sending(mms_form, emulator, media, expected):
+    mms_form.body.value = "Owls"
+    mms_form.media.value = media
+    mms_form.send_button.click()
+    assert emulator.outbox() == []
+    assert expected in mms_form.last_result.problems["media_urls"]
+
+
+def test_mms_from_an_sms_only_number_shows_guidance(client, emulator):
+    from helpers.emulator.seed import SMS_ONLY
+
+    form = MmsForm(client, SMS_ONLY.phone_number, to="+15558675310", media_urls=OWL)
+    form.send_button.click()
+    assert form.last_result.guidance.code == 21621
+    assert emulator.outbox() == []
+
+
+def test_forms_display_as_stable_text(sms_form, mms_form):
+    assert sms_form._repr_mimebundle_()["text/plain"].startswith("SMS form (To, Body, Send)")
+    assert mms_form._repr_mimebundle_()["text/plain"].startswith("MMS form")
