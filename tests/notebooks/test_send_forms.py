@@ -101,7 +101,11 @@ def test_an_mms_needs_no_body(mms_form, emulator):
 
 @pytest.mark.parametrize(
     ("media", "expected"),
-    [("\n".join([OWL] * 11), "21623"), ("ftp://example.com/owl.png", "21620"), ("owl.png", "21620")],
+    [
+        ("\n".join([OWL] * 11), "21623"),
+        ("ftp://example.com/owl.png", "21620"),
+        ("owl.png", "21620"),
+    ],
 )
 def test_bad_media_is_refused_before_sending(mms_form, emulator, media, expected):
     mms_form.body.value = "Owls"
