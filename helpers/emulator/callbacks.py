@@ -1,0 +1,132 @@
+"""Status callbacks as Twilio sends them: signed POSTs, retried with backoff, every attempt logged.
+
+The emulator records a pending callback for each status change after the first
+(`emulator.pending_callbacks()`). `deliver_due_callbacks(emulator)` POSTs the ones that are due
+by the emulator's clock, so it works the same from the server's background task and from a
+notebook that drives the clock by hand.
+"""
+
+import base64
+import hmac
+import itertools
+import threading
+import weakref
+from collections import deque
+from dataclasses import dataclass
+from hashlib import sha1
+
+import requests
+
+from . import seed
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+USER_AGENT = "TwilioProxy/1.1"
+TOKENS = {account.sid: account.auth_token for account in seed.ACCOUNTS}  # signing keys
+
+
+def compute_signature(auth_token: str, url: str, params: dict) -> str:
+    """Twilio's request signature: HMAC-SHA1 of the URL plus each `name+value` sorted by name."""
+    payload = url + "".join(f"{name}{params[name]}" for name in sorted(params))
+    digest = hmac.new(auth_token.encode(), payload.encode(), sha1).digest()
+    return base64.b64encode(digest).decode()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a failed callback is tried again: after `first_delay`, doubling, `attempts` in all."""
+
+    attempts: int = 5
+    first_delay: float = 5.0
+    max_delay: float = 300.0
+
+    def delay_after(self, attempt: int) -> float | None:
+        """Seconds to wait after failed attempt number `attempt` (1-based); None = give up."""
+        if attempt >= self.attempts:
+            return None
+        return min(self.first_delay * 2 ** (attempt - 1), self.max_delay)
+
+
+class CallbackDispatcher:
+    """Delivers one emulator's due status callbacks and keeps the log of every attempt."""
+
+    def __init__(self, emulator, policy: RetryPolicy | None = None, timeout: float = 5.0,
+                 log_size: int = 2000):
+        self.emulator = emulator
+        self.policy = policy or RetryPolicy()
+        self.timeout = timeout
+        self.attempts: deque[dict] = deque(maxlen=log_size)
+        self._retries: dict[str, tuple[int, float]] = {}  # callback id -> (attempts made, due)
+        self._seq = itertools.count(1)
+        self._lock = threading.Lock()
+        self._session = requests.Session()
+
+    def deliver_due(self) -> list[dict]:
+        """POST every callback due by the emulator's clock; return the attempts just made."""
+        with self._lock:
+            now = self.emulator.clock.timestamp()
+            made = []
+            for callback in self.emulator.pending_callbacks():  # due by now, oldest first
+                key = str(callback["id"])
+                tried, due = self._retries.get(key, (0, callback["due_at"]))
+                if due > now:
+                    continue
+                made.append(self._attempt(callback, tried + 1, now))
+            return made
+
+    def attempts_for(self, account_sid: str | None = None, since: int = 0,
+                     until: int | None = None) -> list[dict]:
+        """Logged attempts, oldest first: of one account, and/or with `since < seq <= until`."""
+        return [a for a in list(self.attempts)
+                if since < a["seq"] <= (until if until is not None else a["seq"])
+                and account_sid in (None, a["account_sid"])]
+
+    def _attempt(self, callback: dict, number: int, now: float) -> dict:
+        key = str(callback["id"])
+        params = {k: str(v) for k, v in callback["params"].items()}
+        token = TOKENS[callback["account_sid"]]
+        headers = {SIGNATURE_HEADER: compute_signature(token, callback["url"], params),
+                   "User-Agent": USER_AGENT}
+        http_status, detail = self._post(callback["url"], params, headers)
+        delivered = http_status is not None and 200 <= http_status < 300
+        delay = None if delivered else self.policy.delay_after(number)
+        if delivered or delay is None:
+            self._retries.pop(key, None)
+            self.emulator.mark_callback(callback["id"], delivered, detail)
+            outcome = "delivered" if delivered else "gave up"
+        else:
+            self._retries[key] = (number, now + delay)
+            outcome = f"retry in {delay:g} s"
+        record = {
+            "seq": next(self._seq), "callback_id": key, "attempt": number,
+            "account_sid": callback["account_sid"], "message_sid": callback["message_sid"],
+            "message_status": params.get("MessageStatus"), "url": callback["url"],
+            "at": now, "http_status": http_status, "outcome": outcome, "detail": detail,
+        }
+        self.attempts.append(record)
+        return record
+
+    def _post(self, url: str, params: dict, headers: dict) -> tuple[int | None, str]:
+        try:
+            response = self._session.post(url, data=params, headers=headers,
+                                          timeout=self.timeout, allow_redirects=False)
+        except requests.RequestException as exc:
+            return None, f"{type(exc).__name__}: could not reach {url}"
+        return response.status_code, f"HTTP {response.status_code} {response.reason or ''}".strip()
+
+
+_dispatchers: "weakref.WeakKeyDictionary[object, CallbackDispatcher]" = weakref.WeakKeyDictionary()
+_registry_lock = threading.Lock()
+
+
+def dispatcher_for(emulator) -> CallbackDispatcher:
+    """The one dispatcher (and attempt log) of `emulator`, created on first use."""
+    with _registry_lock:
+        if emulator not in _dispatchers:
+            _dispatchers[emulator] = CallbackDispatcher(emulator)
+        return _dispatchers[emulator]
+
+
+def deliver_due_callbacks(emulator) -> list[dict]:
+    """POST the status callbacks due by `emulator.clock`; return the attempts made (a log)."""
+    return dispatcher_for(emulator).deliver_due()
+

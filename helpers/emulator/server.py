@@ -1,0 +1,322 @@
+"""The emulator over HTTP: Twilio's paths, a JSON admin API, the phone inbox and live events.
+
+Twilio's rules stay in the core: every request at Twilio's paths goes to `emulator.handle`.
+Start it with `python -m helpers.emulator serve` (see docs/server.md).
+"""
+
+import asyncio
+import json
+import logging
+import socket
+import threading
+import time
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+import uvicorn
+from anyio import to_thread
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (
+    FileResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from .callbacks import dispatcher_for
+from .chaos import ChaosTimeout
+from .inbox import accounts as seeded_accounts
+from .inbox import clear_messages, conversations, is_demo_media
+from .remote import OTHER_HOSTS_PREFIX, twilio_url
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+DEMO_IMAGE = STATIC / "owl.png"
+HEARTBEAT_SECONDS = 15.0
+log = logging.getLogger(__name__)
+
+
+class AdminInputError(ValueError):
+    """Bad input to the admin API: the message says what to send instead."""
+
+
+class EmulatorService:
+    """The running emulator behind the app: live-event fan-out and callback delivery."""
+
+    def __init__(self, emulator, poll_interval: float = 0.5, deliver_callbacks: bool = True):
+        self.emulator = emulator
+        self.poll_interval = poll_interval
+        self.deliver_callbacks = deliver_callbacks
+        self.dispatcher = dispatcher_for(emulator)
+        self._subscribers: set[asyncio.Queue] = set()
+        self._snapshot: dict[str, dict] = {}
+        self._attempt_seq = 0
+        self._wake = asyncio.Event()
+
+    @staticmethod
+    async def call(function, *args):
+        """Run a (blocking, sqlite) emulator call in a worker thread."""
+        return await to_thread.run_sync(function, *args)
+
+    def poke(self) -> None:
+        """Something changed: look now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Background task: deliver due callbacks and publish changes to the inbox streams."""
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                if self.deliver_callbacks:
+                    await self.call(self.dispatcher.deliver_due)
+                if self._subscribers:
+                    await self.publish_changes()
+            except Exception:  # keep serving; the next tick tries again
+                log.exception("emulator server background task failed")
+
+    async def publish_changes(self) -> None:
+        current = {m["sid"]: m for m in await self.call(conversations, self.emulator)}
+        removed = self._snapshot.keys() - current.keys()
+        changed = [m for sid, m in current.items() if self._snapshot.get(sid) != m]
+        self._snapshot = current
+        events = [("snapshot", list(current.values()))] if removed else [
+            ("message", m) for m in changed]
+        attempts = self.dispatcher.attempts_for(since=self._attempt_seq)
+        if attempts:
+            self._attempt_seq = attempts[-1]["seq"]
+        events += [("attempt", a) for a in attempts]
+        for queue in self._subscribers:
+            for event in events:
+                queue.put_nowait(event)
+
+    async def subscribe(self) -> asyncio.Queue:
+        """A new inbox stream: it starts with a snapshot of messages and attempts."""
+        if not self._subscribers:
+            self._snapshot = {m["sid"]: m for m in await self.call(conversations, self.emulator)}
+            logged = self.dispatcher.attempts_for()
+            self._attempt_seq = logged[-1]["seq"] if logged else 0
+        queue: asyncio.Queue = asyncio.Queue()
+        self._subscribers.add(queue)
+        queue.put_nowait(("snapshot", list(self._snapshot.values())))
+        queue.put_nowait(("attempts", self.dispatcher.attempts_for(until=self._attempt_seq)))
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._subscribers.discard(queue)
+
+
+def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = True,
+               timeout_hold: float = 10.0) -> Starlette:
+    """The Starlette app serving `emulator` at Twilio's paths, /_emulator/ and /inbox.
+
+    `timeout_hold`: how long a request that chaos times out is held before a 504, so a client
+    with a shorter `timeout` sees a real read timeout.
+    """
+    service = EmulatorService(emulator, poll_interval, deliver_callbacks)
+
+    async def twilio_api(request: Request) -> Response:
+        body = (await request.body()).decode("utf-8", "replace")
+        if emulator.chaos.latency:
+            await asyncio.sleep(emulator.chaos.latency)
+        try:
+            status, text, headers = await service.call(
+                emulator.handle, request.method, twilio_url(request.url.path),
+                list(request.query_params.multi_items()),
+                parse_qsl(body, keep_blank_values=True), dict(request.headers), None)
+        except ChaosTimeout as timed_out:
+            await asyncio.sleep(timeout_hold)
+            return JSONResponse({"error": f"emulated timeout: {timed_out}"}, status_code=504)
+        service.poke()
+        kept = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+        return Response(text if status != 204 else b"", status_code=status, headers=kept)
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"ok": True, "service": "twilio-emulator"})
+
+    async def messages(request: Request) -> Response:
+        account = request.query_params.get("account_sid") or None
+        if request.method == "DELETE":
+            await service.call(clear_messages, emulator, account)
+            service.poke()
+            return JSONResponse({"cleared": account or "all"})
+        listed = await service.call(conversations, emulator, account)
+        return JSONResponse({"messages": listed})
+
+    async def accounts(request: Request) -> Response:
+        return JSONResponse({"accounts": seeded_accounts()})
+
+    async def chaos(request: Request) -> Response:
+        settings = await json_body(request)
+        try:
+            emulator.set_chaos(**settings)
+        except (TypeError, ValueError) as exc:
+            raise AdminInputError(
+                f"{exc}. Send JSON with any of: latency (seconds), p429, p500, ptimeout "
+                "(probabilities 0-1), seed.") from None
+        return JSONResponse({"chaos": settings})
+
+    async def inbound(request: Request) -> Response:
+        payload = await json_body(request)
+        missing = [k for k in ("from", "to", "body") if k not in payload]
+        if missing:
+            raise AdminInputError(
+                f"Missing {', '.join(missing)}: send JSON like "
+                '{"from": "+15558675310", "to": "+15017122661", "body": "Hi!"}.')
+        try:
+            message = await service.call(emulator.inbound, payload["from"], payload["to"],
+                                         payload["body"], tuple(payload.get("media_urls", ())))
+        except ValueError as exc:
+            raise AdminInputError(str(exc)) from None
+        service.poke()
+        return JSONResponse(message, status_code=201)
+
+    async def clock(request: Request) -> Response:
+        if request.method == "POST":
+            seconds = (await json_body(request)).get("advance")
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+                raise AdminInputError('Send JSON like {"advance": 5}: seconds, a number >= 0.')
+            await service.call(emulator.clock.advance, seconds)
+            service.poke()
+        now = await service.call(emulator.clock.now)
+        return JSONResponse({"now": now.isoformat()})
+
+    async def callbacks(request: Request) -> Response:
+        account = request.query_params.get("account_sid") or None
+        return JSONResponse({"attempts": service.dispatcher.attempts_for(account)})
+
+    async def media(request: Request) -> Response:
+        url = request.query_params.get("url", "")
+        if is_demo_media(url):
+            return FileResponse(DEMO_IMAGE, media_type="image/png")
+        if not url.startswith(("http://", "https://")):
+            raise AdminInputError("Send ?url=<the media URL of the message> (http or https).")
+        return RedirectResponse(url)
+
+    async def events(request: Request) -> Response:
+        account = request.query_params.get("account_sid") or None
+        queue = await service.subscribe()
+        return StreamingResponse(event_stream(queue, account, service),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    async def inbox(request: Request) -> Response:
+        return FileResponse(HERE / "templates" / "inbox.html", media_type="text/html")
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("inbox")
+
+    async def admin_error(request: Request, exc: AdminInputError) -> Response:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(service.run())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    twilio_methods = ["GET", "POST", "DELETE"]
+    routes = [
+        Route("/", home),
+        Route("/inbox", inbox),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+        Route("/_emulator/health", health),
+        Route("/_emulator/messages", messages, methods=["GET", "DELETE"]),
+        Route("/_emulator/accounts", accounts),
+        Route("/_emulator/chaos", chaos, methods=["POST"]),
+        Route("/_emulator/inbound", inbound, methods=["POST"]),
+        Route("/_emulator/clock", clock, methods=["GET", "POST"]),
+        Route("/_emulator/callbacks", callbacks),
+        Route("/_emulator/media", media),
+        Route("/_emulator/events", events),
+        Route("/2010-04-01/{path:path}", twilio_api, methods=twilio_methods),
+        Route(OTHER_HOSTS_PREFIX + "{path:path}", twilio_api, methods=twilio_methods),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={AdminInputError: admin_error})
+    app.state.service = service
+    return app
+
+
+async def json_body(request: Request) -> dict:
+    """The request's JSON object, or an AdminInputError saying what to send."""
+    try:
+        payload = json.loads(await request.body() or b"{}")
+    except ValueError:
+        raise AdminInputError("The body is not JSON: send a JSON object.") from None
+    if not isinstance(payload, dict):
+        raise AdminInputError("Send a JSON object (curly braces), not a list or a value.")
+    return payload
+
+
+async def event_stream(queue: asyncio.Queue, account: str | None, service: EmulatorService):
+    """Server-sent events for one inbox: snapshot, message, attempts/attempt, and heartbeats."""
+    try:
+        while True:
+            try:
+                kind, payload = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+            except TimeoutError:
+                yield ": heartbeat\n\n"
+                continue
+            if account:
+                payload = _for_account(payload, account)
+                if payload is None:
+                    continue
+            yield f"event: {kind}\ndata: {json.dumps(payload)}\n\n"
+    finally:
+        service.unsubscribe(queue)
+
+
+def _for_account(payload, account: str):
+    if isinstance(payload, list):
+        return [item for item in payload if item.get("account_sid") == account]
+    return payload if payload.get("account_sid") == account else None
+
+
+class BackgroundServer:
+    """Serve an ASGI app with uvicorn in a daemon thread on a loopback port (0 = a free one)."""
+
+    def __init__(self, app, port: int = 0, host: str = "127.0.0.1"):
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind((host, port))
+        self.host, self.port = self._socket.getsockname()
+        config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
+                                timeout_graceful_shutdown=1)
+        self.server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
+                                        daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 10.0) -> "BackgroundServer":
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError(f"The server on {self.url} did not start.")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self._thread.join(timeout=10)
+        self._socket.close()
+
+    def __enter__(self) -> "BackgroundServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -1,0 +1,54 @@
+"""Fixtures: the emulator server on a free loopback port (uvicorn in a thread), real clients."""
+
+import pytest
+from twilio.rest import Client
+
+from helpers.emulator import Emulator
+from helpers.emulator.clock import Clock
+from helpers.emulator.remote import EmulatorServerHttpClient
+from helpers.emulator.seed import TRIAL, UPGRADED
+from helpers.emulator.server import BackgroundServer, create_app
+from helpers.status_receiver import StatusReceiver
+
+
+def start_server(db_path, deliver_callbacks: bool = False) -> BackgroundServer:
+    """A server on `db_path` with a manual clock: tests move time, nothing sleeps."""
+    emulator = Emulator(str(db_path), clock=Clock())
+    server = BackgroundServer(create_app(emulator, deliver_callbacks=deliver_callbacks))
+    server.emulator = emulator
+    return server.start()
+
+
+def client_for(server: BackgroundServer, account=TRIAL) -> Client:
+    """The real twilio Client, through the documented one-liner."""
+    return Client(account.sid, account.auth_token,
+                  http_client=EmulatorServerHttpClient(server.url))
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "emulator.sqlite"
+
+
+@pytest.fixture
+def server(db_path):
+    """A running server whose callbacks the test delivers itself (`deliver_due_callbacks`)."""
+    running = start_server(db_path)
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def client(server):
+    return client_for(server)
+
+
+@pytest.fixture
+def upgraded_client(server):
+    return client_for(server, UPGRADED)
+
+
+@pytest.fixture
+def receiver():
+    with StatusReceiver() as running:
+        yield running

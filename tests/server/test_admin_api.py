@@ -1,0 +1,90 @@
+"""The JSON admin API under /_emulator/: what tests and instructors drive the emulator with."""
+
+import pytest
+import requests
+from twilio.base.exceptions import TwilioRestException
+
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
+
+
+def admin(server, method, path, **kwargs):
+    return requests.request(method, f"{server.url}/_emulator/{path}", timeout=5, **kwargs)
+
+
+def test_list_and_clear_messages_per_account(server, client, upgraded_client):
+    client.messages.create(body="trial", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    upgraded_client.messages.create(body="full", from_=UPGRADED.number("long_code").phone_number,
+                                    to=DEFAULT_TO)
+
+    everything = admin(server, "GET", "messages").json()["messages"]
+    trial_only = admin(server, "GET", "messages", params={"account_sid": TRIAL.sid}).json()
+    assert len(everything) == 2
+    assert [m["account_sid"] for m in trial_only["messages"]] == [TRIAL.sid]
+
+    assert admin(server, "DELETE", "messages", params={"account_sid": TRIAL.sid}).ok
+    left = admin(server, "GET", "messages").json()["messages"]
+    assert [m["account_sid"] for m in left] == [UPGRADED.sid]
+
+
+def test_messages_carry_encoding_and_media_for_the_inbox(server, client):
+    client.messages.create(body="Price: 5€ 😀", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           media_url=[DEMO_MEDIA_URL])
+
+    [shown] = admin(server, "GET", "messages").json()["messages"]
+
+    assert shown["encoding"] == "UCS-2"
+    assert shown["media_urls"] == [DEMO_MEDIA_URL]
+    image = admin(server, "GET", "media", params={"url": DEMO_MEDIA_URL})
+    assert image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+
+
+def test_chaos_makes_the_client_see_429(server, client):
+    assert admin(server, "POST", "chaos", json={"p429": 1.0}).ok
+    with pytest.raises(TwilioRestException) as error:
+        client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    assert error.value.status == 429
+
+    admin(server, "POST", "chaos", json={"p429": 0})
+    assert client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
+
+
+def test_unknown_chaos_setting_is_a_400_naming_the_fix(server):
+    response = admin(server, "POST", "chaos", json={"p_429": 1})
+    assert response.status_code == 400
+    assert "p429" in response.json()["error"]
+
+
+def test_simulated_reply_is_listed_as_inbound(server, client):
+    reply = admin(server, "POST", "inbound",
+                  json={"from": DEFAULT_TO, "to": DEFAULT_FROM, "body": "Got it, thanks!"})
+
+    assert reply.status_code == 201
+    listed = client.messages.list(from_=DEFAULT_TO)
+    assert [(m.direction, m.body) for m in listed] == [("inbound", "Got it, thanks!")]
+    shown = admin(server, "GET", "messages").json()["messages"]
+    assert [m["direction"] for m in shown] == ["inbound"]
+
+
+@pytest.mark.parametrize("payload, expected", [
+    ({"from": DEFAULT_TO, "body": "hi"}, "Missing to"),
+    ({"from": DEFAULT_TO, "to": "+19999999999", "body": "hi"}, "not a seeded Twilio number"),
+])
+def test_bad_reply_is_a_400_saying_what_to_send(server, payload, expected):
+    response = admin(server, "POST", "inbound", json=payload)
+    assert response.status_code == 400
+    assert expected in response.json()["error"]
+
+
+def test_clock_advance_moves_messages_along(server, client):
+    sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
+
+    assert admin(server, "POST", "clock", json={"advance": 30}).ok
+    assert client.messages(sid).fetch().status == "delivered"
+    assert admin(server, "POST", "clock", json={"advance": -1}).status_code == 400
+
+
+def test_accounts_are_listed_without_tokens(server):
+    body = admin(server, "GET", "accounts").text
+    assert TRIAL.sid in body and UPGRADED.sid in body
+    assert TRIAL.auth_token not in body and UPGRADED.auth_token not in body

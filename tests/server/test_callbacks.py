@@ -1,0 +1,71 @@
+"""Status callbacks: retried with backoff on the emulator clock, every attempt logged."""
+
+import socket
+
+import requests
+
+from helpers.emulator.callbacks import deliver_due_callbacks, dispatcher_for
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO
+
+from .conftest import client_for, start_server
+
+
+def attempts_of(emulator, message_sid, status):
+    return [(a["attempt"], a["http_status"], a["outcome"])
+            for a in dispatcher_for(emulator).attempts_for()
+            if a["message_sid"] == message_sid and a["message_status"] == status]
+
+
+def test_failed_callback_is_retried_with_backoff(server, client, receiver):
+    emulator = server.emulator
+    receiver.fail_next(500, 500)
+    sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                 status_callback=receiver.url).sid
+
+    emulator.clock.advance(1)  # now `sending`: its callback is due
+    assert [a["outcome"] for a in deliver_due_callbacks(emulator)] == ["retry in 5 s"]
+    assert deliver_due_callbacks(emulator) == []  # nothing is due before the backoff ends
+
+    emulator.clock.advance(5)
+    deliver_due_callbacks(emulator)
+    emulator.clock.advance(9)
+    assert [a["message_status"] for a in deliver_due_callbacks(emulator)] == []
+    emulator.clock.advance(1)
+    deliver_due_callbacks(emulator)
+
+    assert attempts_of(emulator, sid, "sending") == [
+        (1, 500, "retry in 5 s"), (2, 500, "retry in 10 s"), (3, 204, "delivered")]
+    # Like Twilio's, callbacks can arrive out of order when one had to be retried.
+    assert receiver.statuses(sid) == ["sending", "sending", "sent", "delivered", "sending"]
+
+
+def test_unreachable_url_is_given_up_after_five_attempts(server, client):
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/status"
+    sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                 status_callback=closed_url).sid
+
+    for _ in range(20):
+        server.emulator.clock.advance(5)
+        deliver_due_callbacks(server.emulator)
+
+    tries = attempts_of(server.emulator, sid, "delivered")
+    assert [(n, outcome) for n, _, outcome in tries] == [
+        (1, "retry in 5 s"), (2, "retry in 10 s"), (3, "retry in 20 s"), (4, "retry in 40 s"),
+        (5, "gave up")]
+    logged = requests.get(f"{server.url}/_emulator/callbacks", timeout=5).json()["attempts"]
+    assert all("could not reach" in a["detail"] for a in logged if a["message_sid"] == sid)
+
+
+def test_server_delivers_callbacks_in_the_background(db_path, receiver):
+    server = start_server(db_path, deliver_callbacks=True)
+    try:
+        sid = client_for(server).messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                                 status_callback=receiver.url).sid
+        requests.post(f"{server.url}/_emulator/clock", json={"advance": 30}, timeout=5)
+
+        receiver.wait_for(3)
+    finally:
+        server.stop()
+    assert receiver.statuses(sid) == ["sending", "sent", "delivered"]

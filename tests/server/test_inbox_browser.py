@@ -1,0 +1,109 @@
+"""The phone inbox in Debian's chromium: live updates without reload, MMS, ticks, filter, views."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from helpers.emulator.callbacks import deliver_due_callbacks
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, UPGRADED
+
+from .conftest import client_for
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "server"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+OTHER_TO = "+14158141829"
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, server, request):
+    """A fresh tab; its screenshot is taken at the end, while the server still runs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    opened = context.new_page()
+    yield opened
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    opened.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
+    context.close()
+
+
+def open_inbox(page, server, query=""):
+    page.goto(f"{server.url}/inbox{query}")
+    expect(page.locator("#connection")).to_have_text("live")
+
+
+def test_sent_message_appears_and_its_tick_advances(page, server, client):
+    open_inbox(page, server)
+
+    sid = client.messages.create(body="Ahoy from the API", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
+
+    bubble = page.locator(f'.phone[data-number="{DEFAULT_TO}"] .bubble[data-sid="{sid}"]')
+    expect(bubble).to_contain_text("Ahoy from the API")
+    expect(bubble.locator(".tick")).to_have_attribute("data-status", "queued")
+    server.emulator.clock.advance(30)
+    expect(bubble.locator(".tick")).to_have_attribute("data-status", "delivered")
+    expect(bubble.locator(".tick")).to_have_text("✓✓")
+
+
+def test_mms_image_renders_and_hover_shows_segments(page, server, client):
+    open_inbox(page, server)
+
+    sid = client.messages.create(body="An owl 🦉", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                 media_url=[DEMO_MEDIA_URL]).sid
+
+    bubble = page.locator(f'.bubble[data-sid="{sid}"]')
+    image = bubble.locator("img")
+    expect(image).to_be_visible()
+    expect(image).to_have_js_property("naturalWidth", 120)  # the PNG really loaded
+    expect(bubble).to_have_attribute("title", "queued\n1 segment · UCS-2\n"
+                                     f"{DEFAULT_FROM} → {DEFAULT_TO}\n{sid}")
+
+
+def test_filter_reply_and_failed_delivery(page, server, client, receiver):
+    open_inbox(page, server)
+    client.messages.create(body="to the main phone", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    failing = client.messages.create(body="to a dead phone", from_=DEFAULT_FROM,
+                                     to="+15005553003", status_callback=receiver.url).sid
+    server.emulator.clock.advance(30)
+    deliver_due_callbacks(server.emulator)
+
+    expect(page.locator(".phone")).to_have_count(2)
+    expect(page.locator(f'.bubble[data-sid="{failing}"] .tick')).to_have_text("⚠ 30003")
+    expect(page.locator("#attempts tr")).to_have_count(3)  # sending, sent, undelivered
+    page.locator("#filter").fill("3003")
+    expect(page.locator(".phone")).to_have_count(1)
+    page.locator("#filter").fill("")
+
+    server.emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "Thanks, got it!")
+    reply = page.locator(f'.phone[data-number="{DEFAULT_TO}"] .bubble.inbound')
+    expect(reply).to_contain_text("Thanks, got it!")
+
+
+def test_instructor_view_and_clear(page, server, client):
+    upgraded = client_for(server, UPGRADED)
+    client.messages.create(body="trial room", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    upgraded.messages.create(body="upgraded room", to=OTHER_TO,
+                             from_=UPGRADED.number("long_code").phone_number)
+
+    open_inbox(page, server)
+    expect(page.locator(".bubble")).to_have_count(1)
+
+    page.locator("#account").select_option("all")
+    expect(page.locator(".bubble")).to_have_count(2)
+    expect(page.locator(".phone .number small")).to_have_count(2)
+    assert "account=all" in page.url
+
+    page.locator("#clear").click()
+    expect(page.locator(".bubble")).to_have_count(0)
+    expect(page.locator("#empty")).to_be_visible()
