@@ -7,7 +7,7 @@ import time
 from collections import deque
 from datetime import UTC, datetime
 
-EPSILON = 1e-6
+MIN_SLEEP = 1e-4  # a wait shorter than this (float noise) still makes progress
 
 
 class RealClock:
@@ -32,7 +32,7 @@ class EmulatorClock:
         self.simulated = not getattr(emulator.clock, "real", False)
 
     def now(self) -> float:
-        return to_epoch(self.emulator.clock.now())
+        return self.emulator.clock.timestamp()
 
     def sleep(self, seconds: float) -> None:
         if seconds <= 0:
@@ -81,9 +81,9 @@ class TokenBucket:
             while True:
                 now = self.clock.now()
                 wait = self._wait(now, units)
-                if wait <= EPSILON:
+                if wait <= 0:
                     break
-                self.clock.sleep(max(wait, 1e-4))
+                self.clock.sleep(max(wait, MIN_SLEEP))
             self._tokens -= units
             self._log.append((now, units))
             self._in_window += units
@@ -96,15 +96,15 @@ class TokenBucket:
             self._last = now
         self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate)
         self._last = now
-        while self._log and self._log[0][0] <= now - self.window + EPSILON:
+        while self._log and self._log[0][0] + self.window <= now:
             self._in_window -= self._log.popleft()[1]
         bucket_wait = (min(units, self.burst) - self._tokens) / self.rate
         window_wait = 0.0
-        if self._log and self._in_window + units > self.capacity + EPSILON:
+        if self._log and self._in_window + units > self.capacity:
             excess, expiry = self._in_window + units - self.capacity, self._log[0][0]
             for granted_at, granted in self._log:
                 expiry, excess = granted_at, excess - granted
-                if excess <= EPSILON:
+                if excess <= 0:
                     break
             window_wait = expiry + self.window - now
         return max(bucket_wait, window_wait)

@@ -36,12 +36,13 @@ def service_pool(client, messaging_service_sid: str) -> list[str]:
     """The senders in a Messaging Service's pool (from the API, else the emulator's seed)."""
     numbers = []
     if client is not None:
-        try:
-            service = client.messaging.v1.services(messaging_service_sid)
-            numbers = [n.phone_number for n in service.phone_numbers.list()]
-            numbers += [s.short_code for s in service.short_codes.list()]
-        except Exception:  # noqa: BLE001 - the pool only refines the estimate
-            numbers = []
+        service = client.messaging.v1.services(messaging_service_sid)
+        for senders, field_name in ((service.phone_numbers, "phone_number"),
+                                    (service.short_codes, "short_code")):
+            try:
+                numbers += [getattr(sender, field_name) for sender in senders.list()]
+            except Exception:  # noqa: BLE001 - the pool only refines the estimate
+                continue
     for account in ACCOUNTS:
         service = account.messaging_service
         if not numbers and service and service.sid == messaging_service_sid:
