@@ -221,7 +221,7 @@ ERRORS: dict[int, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Guidance:
     """What went wrong, in plain language, with the fix and where to read more."""
 
@@ -247,6 +247,8 @@ class Guidance:
         if self.docs_url:
             lines.append(f"Docs: {self.docs_url}")
         return "\n".join(lines)
+
+    __repr__ = __str__
 
     def _repr_html_(self) -> str:
         e = html.escape
