@@ -1,0 +1,1 @@
+"""Browser tests: the tutorial driven through JupyterLab in headless Chromium."""

@@ -1,0 +1,56 @@
+"""The harness itself: Run All reaches cells below the viewport, and errors are caught.
+
+Throwaway notebooks are written under test-artifacts/ (git-ignored, inside JupyterLab's root).
+"""
+
+import nbformat
+import pytest
+from playwright.sync_api import expect
+
+CELLS_BELOW_THE_FOLD = 40
+
+
+@pytest.fixture
+def scratch_notebook(jupyter_lab, request):
+    """Write a notebook of the given code cells inside the server root; its relative path."""
+    folder = jupyter_lab.root / "test-artifacts" / "browser" / "scratch"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, sources: list[str]) -> str:
+        notebook = nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_code_cell(source) for source in sources],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+        )
+        path = folder / f"{request.node.name}-{name}.ipynb"
+        nbformat.write(notebook, path)
+        return str(path.relative_to(jupyter_lab.root))
+
+    return write
+
+
+def test_run_all_renders_every_cell_output(lab, scratch_notebook):
+    sources = [f"print('cell', {i} * {i})" for i in range(CELLS_BELOW_THE_FOLD)]
+    lab.open(scratch_notebook("long", sources))
+    lab.clear_and_run_all()
+
+    assert lab.errors() == []
+    expect(lab.outputs).to_have_count(CELLS_BELOW_THE_FOLD)
+    last = CELLS_BELOW_THE_FOLD - 1
+    expect(lab.outputs.last).to_have_text(f"cell {last * last}")
+
+
+def test_an_exception_stops_the_run_and_is_reported(lab, scratch_notebook):
+    lab.open(scratch_notebook("broken", ["x = 1", "1 / 0", "print('never runs')"]))
+    lab.clear_and_run_all()
+
+    assert lab.errors() == ["cell 1: ZeroDivisionError: division by zero"]
+    expect(lab.outputs).to_have_count(1)
+    expect(lab.outputs).to_contain_text("ZeroDivisionError")
+
+
+def test_the_kernel_runs_in_emulator_mode_from_the_repo(lab, scratch_notebook):
+    lab.open(scratch_notebook("env", ["import os; print(os.environ['TWILIO_MODE'], os.getcwd())"]))
+    lab.clear_and_run_all()
+
+    assert lab.errors() == []
+    expect(lab.outputs.first).to_contain_text("emulator")
