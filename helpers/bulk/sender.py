@@ -337,7 +337,7 @@ def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, 
                 f"{' ...' if len(missing) > 5 else ''}). Verify them in the Console "
                 "(Phone Numbers > Verified Caller IDs) or upgrade the account."
             )
-    if live or progress or plan.recipients.invalid:
+    if live or progress or plan.recipients.invalid or plan.warnings:
         print(plan)
     if live and not confirm:
         raise ConfirmationRequired(

@@ -1,0 +1,176 @@
+"""send_bulk(): exactly one message per recipient or a recorded failure, whatever goes wrong."""
+
+from collections import Counter
+
+import pytest
+from twilio.http import HttpClient
+from twilio.rest import Client
+
+from helpers.bulk import ConfirmationRequired, EmulatorClock, send_bulk
+from helpers.emulator import EmulatorHttpClient, seed
+
+from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, numbers
+
+BODY = "The Kessel Run, in under twelve parsecs."
+
+
+def messages_per_recipient(emulator) -> Counter:
+    return Counter(m["to"] for m in emulator.outbox(ACCOUNT.sid))
+
+
+def assert_exactly_once_or_failure(emulator, result, recipients):
+    """0 duplicates, 0 lost: a sent outcome has exactly its one message, a failure has none."""
+    sent_to = messages_per_recipient(emulator)
+    sids = {m["to"]: m["sid"] for m in emulator.outbox(ACCOUNT.sid)}
+    outcomes = {o.recipient: o for o in result.outcomes}
+    assert set(outcomes) == set(recipients)
+    for to in recipients:
+        outcome = outcomes[to]
+        if outcome.state == "sent":
+            assert sent_to[to] == 1, to
+            assert outcome.sid == sids[to]
+        else:
+            assert outcome.state in ("failed", "error", "unknown"), outcome
+            assert sent_to[to] == 0, outcome
+    assert max(sent_to.values()) == 1
+
+
+@pytest.mark.parametrize("chaos_seed", [1, 2, 3])
+def test_chaos_gives_each_recipient_exactly_one_message_or_a_recorded_failure(
+        emulator, client, ledger, chaos_seed):
+    recipients = numbers(150)
+    emulator.set_chaos(latency=0.0005, p429=0.05, p500=0.02, ptimeout=0.05, seed=chaos_seed)
+    result = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger, workers=8,
+                       progress=False, seed=chaos_seed)
+    assert_exactly_once_or_failure(emulator, result, recipients)
+    assert len(result.sent) >= 145
+    assert sum(1 for o in result.outcomes if o.attempts > 1) >= 5  # chaos did strike
+
+
+def test_read_timeouts_are_checked_not_resent_and_a_rerun_finishes_the_job(
+        emulator, client, ledger):
+    recipients = numbers(40)
+    emulator.set_chaos(ptimeout=1.0, seed=7)  # every request times out, before or after Twilio
+    first = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
+                      progress=False, max_attempts=3)
+    states = {o.recipient: o.state for o in first.outcomes}
+    created = messages_per_recipient(emulator)
+    assert created and max(created.values()) == 1  # read timeouts created messages, once each
+    assert {states[to] for to in created} == {"unknown"}  # ... and the check could not see them
+    assert set(states.values()) <= {"unknown", "error"}  # error: only connect timeouts, no message
+    emulator.set_chaos()
+    second = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False)
+    assert_exactly_once_or_failure(emulator, second, recipients)
+    assert len(second.sent) == 40
+    attempts_before = {o.recipient: o.attempts for o in first.outcomes}
+    for outcome in second.outcomes:
+        if outcome.recipient in created:  # found by the check, not sent again
+            assert outcome.attempts == attempts_before[outcome.recipient]
+
+
+def test_429_honours_retry_after_then_gives_up_with_the_code(emulator, client, ledger):
+    emulator.set_chaos(p429=1.0)
+    start = emulator.clock.timestamp()
+    result = send_bulk(client, numbers(1), BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False, max_attempts=4)
+    (outcome,) = result.outcomes
+    assert (outcome.state, outcome.error_code, outcome.attempts) == ("error", 20429, 4)
+    assert "gave up after 4 attempts" in outcome.error_message
+    assert emulator.clock.timestamp() - start >= 4 * 1.0  # Retry-After: 1 before each retry
+    assert emulator.outbox(ACCOUNT.sid) == []
+
+
+def test_server_errors_are_never_resent_blindly(emulator, client, ledger):
+    emulator.set_chaos(p500=1.0)  # the create and the check both fail
+    result = send_bulk(client, numbers(3), BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False, max_attempts=2)
+    assert {(o.state, o.attempts) for o in result.outcomes} == {("unknown", 1)}
+    assert "run again" in result.outcomes[0].error_message
+
+
+def test_refused_recipients_are_recorded_with_twilios_code_and_not_retried(
+        emulator, client, ledger):
+    recipients = [seed.OPTED_OUT_NUMBER, seed.LANDLINE_NUMBER, *numbers(2)]
+    result = send_bulk(client, recipients, BODY, from_=LONG_CODE, ledger=ledger,
+                       progress=False)
+    codes = {o.recipient: (o.state, o.error_code, o.attempts) for o in result.outcomes}
+    assert codes[seed.OPTED_OUT_NUMBER] == ("failed", 21610, 1)
+    assert codes[seed.LANDLINE_NUMBER] == ("failed", 21614, 1)
+    assert result.counts == Counter({"queued": 2, "failed": 2})
+    assert "21610" in str(result) and "21614" in result._repr_html_()
+
+
+def test_rerun_with_the_same_ledger_sends_nothing_twice(emulator, client, ledger):
+    recipients = numbers(25)
+    send_bulk(client, recipients[:10], BODY, from_=SHORT_CODE, ledger=ledger, progress=False)
+    reported = []
+    again = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
+                      progress=False, on_outcome=reported.append)
+    assert len(reported) == 15  # only the new recipients were sent
+    assert_exactly_once_or_failure(emulator, again, recipients)
+    other = send_bulk(client, recipients[:3], "A different message", from_=SHORT_CODE,
+                      ledger=ledger, progress=False)
+    assert len(other.sent) == 3  # another body is another campaign
+    assert messages_per_recipient(emulator)[recipients[0]] == 2
+
+
+def test_invalid_numbers_are_reported_before_anything_is_sent(emulator, client, ledger, capsys):
+    seen = []
+    result = send_bulk(
+        client, ["+1 202 555 0100", "555-01", "not a number", "+12025550101"], BODY,
+        from_=SHORT_CODE, ledger=ledger, progress=False,
+        on_outcome=lambda o: seen.append((o.label, len(emulator.outbox(ACCOUNT.sid)))),
+    )
+    assert seen[:2] == [("invalid", 0), ("invalid", 0)]
+    assert [label for label, _ in seen[2:]] == ["queued", "queued"]
+    printed = capsys.readouterr().out
+    assert "'555-01': too short for its country (Twilio error 21211)" in printed
+    assert "'not a number': not a phone number (Twilio error 21211)" in printed
+    assert result.counts["invalid"] == 2
+
+
+def test_trial_account_warns_about_unverified_numbers(emulator, ledger, capsys):
+    trial = Client(seed.TRIAL.sid, seed.TRIAL.auth_token,
+                   http_client=EmulatorHttpClient(emulator))
+    recipients = [seed.DEFAULT_TO, "+12025550150"]
+    result = send_bulk(trial, recipients, "Hi", from_=seed.DEFAULT_FROM, ledger=ledger,
+                       progress=False)
+    printed = capsys.readouterr().out
+    assert "Trial account: 1 recipient(s) are not verified" in printed
+    assert "+12025550150" in printed and "21608" in printed
+    outcomes = {o.recipient: o for o in result.outcomes}
+    assert outcomes["+12025550150"].error_code == 21608
+    assert outcomes[seed.DEFAULT_TO].state == "sent"
+    assert result.plan.trial is True
+
+
+class LiveLikeHttpClient(HttpClient):
+    """A transport the bulk sender cannot recognise as the emulator's (as in live mode)."""
+
+    def __init__(self, emulator):
+        super().__init__(None, is_async=False)
+        self._inner = EmulatorHttpClient(emulator)
+
+    def request(self, *args, **kwargs):
+        return self._inner.request(*args, **kwargs)
+
+
+def test_live_send_requires_confirmation_and_shows_the_cost_first(emulator, ledger, capsys):
+    live = Client(ACCOUNT.sid, ACCOUNT.auth_token, http_client=LiveLikeHttpClient(emulator))
+    with pytest.raises(ConfirmationRequired, match=r"Nothing was sent.*confirm=True"):
+        send_bulk(live, numbers(5), BODY, from_=SHORT_CODE, ledger=ledger, progress=False)
+    assert "Estimated cost  $0.04" in capsys.readouterr().out
+    assert emulator.outbox(ACCOUNT.sid) == []
+    result = send_bulk(live, numbers(5), BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False, confirm=True, clock=EmulatorClock(emulator))
+    assert len(result.sent) == 5 == len(emulator.outbox(ACCOUNT.sid))
+
+
+def test_refresh_reports_delivery_statuses(emulator, client, ledger):
+    recipients = [*numbers(3), "+15005553003"]
+    result = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False)
+    emulator.clock.advance(60)
+    assert result.refresh().counts == Counter({"delivered": 3, "undelivered": 1})
+    assert {o.error_code for o in result.outcomes if o.status == "undelivered"} == {30003}
