@@ -145,21 +145,35 @@ def _split_oversized(clusters: list[str], cost, capacity: int) -> list[str]:
     return result
 
 
+def _gsm_tokens(body: str) -> list[str]:
+    """GSM-7 characters, with CRLF kept together (the only multi-character GSM-7 unit)."""
+    if "\r\n" not in body:
+        return list(body)
+    return _clusters(body)
+
+
 @lru_cache(maxsize=4096)
 def count_segments(body: str, smart_encoding: bool = False) -> SegmentCount:
     """Count the segments Twilio bills for ``body`` (see the module docstring for the rules)."""
     if smart_encoding:
         body = body.translate(_SMART_TABLE)
-    ucs2_chars = tuple(dict.fromkeys(c for c in body if c not in _GSM7))
-    encoding = "UCS-2" if ucs2_chars else "GSM-7"
-    cost = _ucs2_cost if ucs2_chars else _gsm_cost
-    clusters = _split_oversized(_clusters(body), cost, MULTI_SEGMENT[encoding])
-    costs = [cost(cluster) for cluster in clusters]
-    units = sum(costs)
+    if GSM7_BASIC.issuperset(body):
+        encoding, ucs2_chars, units = "GSM-7", (), len(body)
+    else:
+        ucs2_chars = tuple(dict.fromkeys(c for c in body if c not in _GSM7))
+        encoding = "UCS-2" if ucs2_chars else "GSM-7"
+        units = (
+            len(body.encode("utf-16-le")) // 2
+            if ucs2_chars
+            else len(body) + sum(1 for c in body if c in GSM7_EXTENSION)
+        )
     if units <= SINGLE_SEGMENT[encoding]:
         parts = (body,) if body else ()
     else:
-        parts = _pack(clusters, costs, MULTI_SEGMENT[encoding])
+        cost = _ucs2_cost if ucs2_chars else _gsm_cost
+        tokens = _clusters(body) if ucs2_chars else _gsm_tokens(body)
+        tokens = _split_oversized(tokens, cost, MULTI_SEGMENT[encoding])
+        parts = _pack(tokens, [cost(token) for token in tokens], MULTI_SEGMENT[encoding])
     return SegmentCount(
         segments=len(parts),
         encoding=encoding,

@@ -137,6 +137,8 @@ class Messaging:
     # -- lifecycle ---------------------------------------------------------------------
     def apply_due(self, now: float) -> None:
         """Apply every status change scheduled at or before ``now``."""
+        if not self.store.due(now):
+            return
         db = self.store.db
         due = db.execute(
             "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ?", (now,)
@@ -160,6 +162,7 @@ class Messaging:
                     message["seq"],
                 ),
             )
+        self.store.refresh_due()
 
     def _record_callback(self, message: dict, at: float) -> None:
         url = message["status_callback"]
@@ -217,7 +220,8 @@ class Messaging:
             body = seed.TRIAL_PREFIX + body
         segments = 1 if media else count_segments(body, new.smart_encoded).segments
         start, end = self._reserve(sender, 1 if media else segments, now)
-        sid = make_sid("MM" if media else "SM", self.store.next_value("message"))
+        seq = self.store.next_seq("messages")
+        sid = make_sid("MM" if media else "SM", seq)
         row = {
             "sid": sid,
             "account_sid": account.sid,
@@ -240,7 +244,7 @@ class Messaging:
         timeline = self._timeline(
             row, sender, start, end, str(segments), _price(region, segments, bool(media)), new
         )
-        self._insert(row, timeline)
+        self._insert(seq, row, timeline)
         self._insert_media(account, sid, media, now)
         return row
 
@@ -274,7 +278,8 @@ class Messaging:
         if parsed is None:
             raise TwilioError(21211, to=to)
         segments = 1 if new.media_urls else count_segments(new.body, new.smart_encoded).segments
-        sid = make_sid("MM" if new.media_urls else "SM", self.store.next_value("message"))
+        seq = self.store.next_seq("messages")
+        sid = make_sid("MM" if new.media_urls else "SM", seq)
         row = {
             "sid": sid, "account_sid": account.sid, "direction": "outbound-api",
             "from_number": from_, "to_number": parsed[0], "body": new.body, "status": "queued",
@@ -283,7 +288,7 @@ class Messaging:
             "messaging_service_sid": None, "date_created": now, "date_updated": now,
             "date_sent": None, "status_callback": None,
         }
-        self._insert(row, [])
+        self._insert(seq, row, [])
         self._insert_media(account, sid, new.media_urls, now)
         return row
 
@@ -323,29 +328,19 @@ class Messaging:
             for number in service.senders
             if not mms or self.owners[number][1].mms
         ]
-        busy = dict(self.store.db.execute("SELECT number, busy_until FROM senders").fetchall())
-        return min(capable, key=lambda number: max(busy.get(number.phone_number, 0.0), now))
+        return min(capable, key=lambda number: max(self.store.busy_until(number.phone_number), now))
 
     def _check_opt_out(self, sender: seed.PhoneNumber, to: str) -> None:
-        if to == seed.OPTED_OUT_NUMBER or self.store.db.execute(
-            "SELECT 1 FROM opt_outs WHERE sender = ? AND recipient = ?",
-            (sender.phone_number, to),
-        ).fetchone():
+        if to == seed.OPTED_OUT_NUMBER or self.store.is_opted_out(sender.phone_number, to):
             raise TwilioError(21610)
 
     def _reserve(self, sender: seed.PhoneNumber, cost: int, now: float) -> tuple[float, float]:
         """Book ``cost`` segments on ``sender``'s queue: (start sending, all sent)."""
-        row = self.store.db.execute(
-            "SELECT busy_until FROM senders WHERE number = ?", (sender.phone_number,)
-        ).fetchone()
-        start = max(now + DISPATCH_DELAY, row[0] if row else 0.0)
+        start = max(now + DISPATCH_DELAY, self.store.busy_until(sender.phone_number))
         end = start + cost / sender.mps
         if end - now > self.queue_window:
             raise TwilioError(21611)
-        self.store.db.execute(
-            "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
-            (sender.phone_number, end),
-        )
+        self.store.set_busy_until(sender.phone_number, end)
         return start, end
 
     def _timeline(self, row, sender, start, end, segments, price, new: NewMessage) -> list:
@@ -367,26 +362,24 @@ class Messaging:
             steps.append([end + DELIVERY_DELAY, "delivered", {}])
         return steps
 
-    def _insert(self, row: dict, timeline: list) -> None:
+    def _insert(self, seq: int, row: dict, timeline: list) -> None:
+        next_at = timeline[0][0] if timeline else None
+        self.store.schedule(next_at)
         self.store.db.execute(
-            "INSERT INTO messages (sid, account_sid, direction, from_number, to_number, body,"
+            "INSERT INTO messages (seq, sid, account_sid, direction, from_number, to_number, body,"
             " status, num_segments, num_media, price, error_code, error_message,"
             " messaging_service_sid, date_created, date_updated, date_sent, status_callback,"
-            " timeline, next_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                *row.values(),
-                json.dumps(timeline) if timeline else None,
-                timeline[0][0] if timeline else None,
-            ),
+            " timeline, next_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (seq, *row.values(), json.dumps(timeline) if timeline else None, next_at),
         )
 
     def _insert_media(self, account, message_sid: str, urls, now: float) -> None:
         for url in urls:
-            sid = make_sid("ME", self.store.next_value("media"))
+            seq = self.store.next_seq("media")
             self.store.db.execute(
-                "INSERT INTO media (sid, message_sid, account_sid, content_type, url,"
-                " date_created) VALUES (?, ?, ?, ?, ?, ?)",
-                (sid, message_sid, account.sid, content_type(url), url, now),
+                "INSERT INTO media (seq, sid, message_sid, account_sid, content_type, url,"
+                " date_created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (seq, make_sid("ME", seq), message_sid, account.sid, content_type(url), url, now),
             )
 
     # -- read, update, delete ----------------------------------------------------------
@@ -493,19 +486,12 @@ class Messaging:
             raise ValueError(f"{from_!r} is not a phone number in E.164 format (+15558675310)")
         account, number = owned
         keyword = body.strip().upper()
-        if keyword in STOP_WORDS:
-            self.store.db.execute(
-                "INSERT OR IGNORE INTO opt_outs (sender, recipient) VALUES (?, ?)",
-                (number.phone_number, parsed[0]),
-            )
-        elif keyword in START_WORDS:
-            self.store.db.execute(
-                "DELETE FROM opt_outs WHERE sender = ? AND recipient = ?",
-                (number.phone_number, parsed[0]),
-            )
+        if keyword in STOP_WORDS | START_WORDS:
+            self.store.set_opt_out(number.phone_number, parsed[0], keyword in STOP_WORDS)
         media = tuple(media_urls)
         segments = count_segments(body).segments or 1
-        sid = make_sid("MM" if media else "SM", self.store.next_value("message"))
+        seq = self.store.next_seq("messages")
+        sid = make_sid("MM" if media else "SM", seq)
         row = {
             "sid": sid, "account_sid": account.sid, "direction": "inbound",
             "from_number": parsed[0], "to_number": number.phone_number, "body": body,
@@ -514,7 +500,7 @@ class Messaging:
             "error_message": None, "messaging_service_sid": None, "date_created": now,
             "date_updated": now, "date_sent": now, "status_callback": None,
         }
-        self._insert(row, [])
+        self._insert(seq, row, [])
         self._insert_media(account, sid, media, now)
         return row
 

@@ -16,7 +16,7 @@ NORTH_AMERICA_MMS = frozenset({"US", "CA", "PR"})
 
 @lru_cache(maxsize=65536)
 def parse_number(raw: str) -> tuple[str, str] | None:
-    """``(E.164, region)`` for a number Twilio would dial, else None.
+    """``(E.164, country)`` for a number Twilio would dial, else None.
 
     Twilio accepts any *possible* number (``+15558675310`` is possible though not assigned);
     a number without ``+`` is read as a US number, the way Twilio reads it for a US sender.
@@ -31,10 +31,9 @@ def parse_number(raw: str) -> tuple[str, str] | None:
     if not phonenumbers.is_possible_number(parsed):
         return None
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    region = phonenumbers.region_code_for_number(parsed)
-    if region in (None, "ZZ") and parsed.country_code == 1:
-        region = "US"
-    return e164, region or "ZZ"
+    # The country code's main region: +1 counts as US (Canada is treated alike for
+    # permissions, MMS and price), +44 as GB.
+    return e164, phonenumbers.region_code_for_country_code(parsed.country_code)
 
 
 @lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import shapes
@@ -288,12 +289,16 @@ ROUTES: list[tuple[str, re.Pattern, dict[str, Callable]]] = [
 ]
 
 
-def _route(host: str, path: str, method: str):
+@lru_cache(maxsize=1024)
+def _route(host: str, path: str, method: str) -> tuple[Callable, str | None, tuple[str, ...]]:
+    """(handler, account SID in the path, the other path SIDs) for a request."""
     product = host.split(".", 1)[0]
     for route_product, pattern, methods in ROUTES:
         match = pattern.fullmatch(path)
         if match and route_product == product and method in methods:
-            return methods[method], match
+            account = match.groupdict().get("account")
+            sids = match.groups()[1:] if account is not None else match.groups()
+            return methods[method], account, sids
     raise TwilioError(20404, path=path)
 
 
@@ -316,18 +321,15 @@ def dispatch(
     try:
         parts = urlsplit(url)
         account = messaging.authenticate(*credentials(auth, headers))
-        handler, match = _route(parts.hostname or "", parts.path, method.upper())
-        groups = match.groupdict()
-        url_account = groups.pop("account", None)
+        handler, url_account, sids = _route(parts.hostname or "", parts.path, method.upper())
         if url_account is not None and url_account != account.sid:
             raise TwilioError(20003)
-        query = parse_qsl(parts.query, keep_blank_values=True)
+        query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else ()
         request = Request(method.upper(), parts.path, Form(query, params, data), account, now,
                           url_account)
-        args = [g for i, g in enumerate(match.groups()) if i or url_account is None]
         with messaging.store.transaction():
             messaging.apply_due(now)
-            return _render(*handler(messaging, request, *args))
+            return _render(*handler(messaging, request, *sids))
     except TwilioError as error:
         return _render(error.status, error.body())
     except Exception:  # a bug in the emulator: answer like Twilio's 500, keep the traceback

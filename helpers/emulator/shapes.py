@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from functools import lru_cache
 
 from . import seed
 from .clock import START
@@ -14,6 +15,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 SEEDED_AT = START.timestamp() - 30 * 86400  # when the seeded numbers were "bought"
 
 
+@lru_cache(maxsize=4096)
 def rfc2822(timestamp: float | None) -> str | None:
     """``Mon, 06 Jan 2025 15:00:00 +0000``, the date format of the 2010-04-01 API."""
     if timestamp is None:

@@ -4,6 +4,11 @@
 mode that several processes can share (the HTTP server in one, a notebook kernel in another).
 Seeded accounts and numbers are constants (``seed.py``); only what changes lives here.
 Times are stored as Unix timestamps (float seconds).
+
+Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when
+the next status change is due) is cached in Python. A file store re-reads it whenever
+``PRAGMA data_version`` says another process committed; an in-memory store never needs to,
+and skips writing sender queues to sqlite at all.
 """
 
 from __future__ import annotations
@@ -37,7 +42,6 @@ CREATE TABLE IF NOT EXISTS messages (
     next_at REAL
 );
 CREATE INDEX IF NOT EXISTS messages_next_at ON messages (next_at) WHERE next_at IS NOT NULL;
-CREATE INDEX IF NOT EXISTS messages_account ON messages (account_sid, seq);
 CREATE TABLE IF NOT EXISTS media (
     seq INTEGER PRIMARY KEY,
     sid TEXT NOT NULL UNIQUE,
@@ -68,17 +72,13 @@ CREATE TABLE IF NOT EXISTS opt_outs (
     recipient TEXT NOT NULL,
     PRIMARY KEY (sender, recipient)
 );
-CREATE TABLE IF NOT EXISTS counters (
-    name TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value REAL NOT NULL
 );
 """
 
-TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "counters", "meta")
+TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "meta")
 
 
 class Store:
@@ -97,26 +97,89 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
 
+        self._version: int | None = None
+        self._busy: dict[str, float] = {}
+        self._opt_outs: set[tuple[str, str]] = set()
+        self._seq: dict[str, int] = {}
+        self._next_due: float | None = None
+
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn."""
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                self._sync()
                 yield self.db
             except BaseException:
                 self.db.execute("ROLLBACK")
+                if self.shared:  # re-read what the rollback undid; memory keeps its cache
+                    self._version = None
                 raise
             self.db.execute("COMMIT")
 
-    def next_value(self, name: str) -> int:
-        """The next value of counter ``name`` (1, 2, ...); call inside a transaction."""
-        row = self.db.execute(
-            "INSERT INTO counters (name, value) VALUES (?, 1) "
-            "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
-            (name,),
-        ).fetchone()
-        return row[0]
+    def _sync(self) -> None:
+        """Reload the cached hot state if another connection committed since we last read."""
+        if self.shared:
+            version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        elif self._version is not None:
+            return
+        else:
+            version = 0
+        if version == self._version:
+            return
+        db = self.db
+        self._busy = dict(db.execute("SELECT number, busy_until FROM senders").fetchall())
+        self._opt_outs = set(db.execute("SELECT sender, recipient FROM opt_outs").fetchall())
+        self._seq = {
+            table: db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+            for table in ("messages", "media")
+        }
+        self._next_due = db.execute("SELECT min(next_at) FROM messages").fetchone()[0]
+        self._version = version
+
+    def next_seq(self, table: str) -> int:
+        """The row number the next insert into ``table`` gets (inside a transaction)."""
+        self._seq[table] += 1
+        return self._seq[table]
+
+    def busy_until(self, number: str) -> float:
+        """When ``number`` finishes sending everything already queued on it."""
+        return self._busy.get(number, 0.0)
+
+    def set_busy_until(self, number: str, timestamp: float) -> None:
+        self._busy[number] = timestamp
+        if self.shared:
+            self.db.execute(
+                "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
+                (number, timestamp),
+            )
+
+    def is_opted_out(self, sender: str, recipient: str) -> bool:
+        return (sender, recipient) in self._opt_outs
+
+    def set_opt_out(self, sender: str, recipient: str, opted_out: bool) -> None:
+        """Record a STOP (``opted_out``) or a START from ``recipient`` to ``sender``."""
+        if opted_out:
+            self._opt_outs.add((sender, recipient))
+            self.db.execute("INSERT OR IGNORE INTO opt_outs VALUES (?, ?)", (sender, recipient))
+        else:
+            self._opt_outs.discard((sender, recipient))
+            self.db.execute(
+                "DELETE FROM opt_outs WHERE sender = ? AND recipient = ?", (sender, recipient)
+            )
+
+    def due(self, now: float) -> bool:
+        """Whether some message has a status change scheduled at or before ``now``."""
+        return self._next_due is not None and self._next_due <= now
+
+    def schedule(self, timestamp: float | None) -> None:
+        """Note a status change scheduled at ``timestamp``."""
+        if timestamp is not None and (self._next_due is None or timestamp < self._next_due):
+            self._next_due = timestamp
+
+    def refresh_due(self) -> None:
+        self._next_due = self.db.execute("SELECT min(next_at) FROM messages").fetchone()[0]
 
     def get_offset(self) -> float:
         with self.lock:
@@ -142,6 +205,7 @@ class Store:
         with self.transaction() as db:
             for table in TABLES:
                 db.execute(f"DELETE FROM {table}")
+        self._version = None
 
     def close(self) -> None:
         self.db.close()
