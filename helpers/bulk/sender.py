@@ -253,7 +253,8 @@ class BulkSender:
         for outcome in outcomes.values():
             if outcome.state == "invalid" and on_outcome:
                 on_outcome(outcome)
-        bar = progress_bar(len(recipients.valid), len(recipients.valid) - len(todo), progress)
+        bar = progress_bar(len(recipients.valid), len(recipients.valid) - len(todo)) \
+            if progress else None
         tally = {"sent": 0, "failed": 0}
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bulk")
         try:
@@ -262,13 +263,15 @@ class BulkSender:
                 outcome = future.result()
                 outcomes[outcome.recipient] = outcome
                 tally["sent" if outcome.state == "sent" else "failed"] += 1
-                bar.set_postfix(tally, refresh=False)
-                bar.update(1)
+                if bar is not None:
+                    bar.set_postfix(tally, refresh=False)
+                    bar.update(1)
                 if on_outcome:
                     on_outcome(outcome)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-            bar.close()
+            if bar is not None:
+                bar.close()
         return list(outcomes.values())
 
     def refresh(self, outcomes: list[Outcome]) -> list[Outcome]:
@@ -284,11 +287,11 @@ class BulkSender:
         return fresh
 
 
-def progress_bar(total: int, done: int, enabled: bool):
+def progress_bar(total: int, done: int):
     """tqdm's notebook widget in Jupyter, a text bar elsewhere."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, initial=done, disable=not enabled, desc="Sending", unit="msg")
+    return tqdm(total=total, initial=done, desc="Sending", unit="msg")
 
 
 def account_is_trial(client) -> bool | None:
