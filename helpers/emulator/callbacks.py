@@ -55,23 +55,20 @@ class CallbackDispatcher:
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
         self.attempts: deque[dict] = deque(maxlen=log_size)
-        self._retries: dict[str, tuple[int, float]] = {}  # callback id -> (attempts made, due)
+        self._tries: dict[str, int] = {}  # callback id -> failed attempts so far
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._session = requests.Session()
 
     def deliver_due(self) -> list[dict]:
-        """POST every callback due by the emulator's clock; return the attempts just made."""
+        """POST every callback due by the emulator's clock; return the attempts just made.
+
+        Each callback is claimed first, so processes sharing one state file (the server and a
+        notebook kernel) never both send it; a retry goes back to pending with a later due time.
+        """
         with self._lock:
-            now = self.emulator.clock.timestamp()
-            made = []
-            for callback in self.emulator.pending_callbacks():  # due by now, oldest first
-                key = str(callback["id"])
-                tried, due = self._retries.get(key, (0, callback["due_at"]))
-                if due > now:
-                    continue
-                made.append(self._attempt(callback, tried + 1, now))
-            return made
+            return [self._attempt(callback) for callback in self.emulator.pending_callbacks()
+                    if self._claim(callback["id"])]
 
     def attempts_for(self, account_sid: str | None = None, since: int = 0,
                      until: int | None = None) -> list[dict]:
@@ -80,8 +77,10 @@ class CallbackDispatcher:
                 if since < a["seq"] <= (until if until is not None else a["seq"])
                 and account_sid in (None, a["account_sid"])]
 
-    def _attempt(self, callback: dict, number: int, now: float) -> dict:
+    def _attempt(self, callback: dict) -> dict:
         key = str(callback["id"])
+        number = self._tries.pop(key, 0) + 1
+        now = self.emulator.clock.timestamp()
         params = {k: str(v) for k, v in callback["params"].items()}
         token = TOKENS[callback["account_sid"]]
         headers = {SIGNATURE_HEADER: compute_signature(token, callback["url"], params),
@@ -89,12 +88,12 @@ class CallbackDispatcher:
         http_status, detail = self._post(callback["url"], params, headers)
         delivered = http_status is not None and 200 <= http_status < 300
         delay = None if delivered else self.policy.delay_after(number)
-        if delivered or delay is None:
-            self._retries.pop(key, None)
+        if delay is None:
             self.emulator.mark_callback(callback["id"], delivered, detail)
             outcome = "delivered" if delivered else "gave up"
         else:
-            self._retries[key] = (number, now + delay)
+            self._tries[key] = number
+            self._reschedule(callback["id"], now + delay, detail)
             outcome = f"retry in {delay:g} s"
         record = {
             "seq": next(self._seq), "callback_id": key, "attempt": number,
@@ -104,6 +103,17 @@ class CallbackDispatcher:
         }
         self.attempts.append(record)
         return record
+
+    # The core's callbacks table has no claim/retry calls yet: these two statements add them.
+    def _claim(self, callback_id) -> bool:
+        with self.emulator.store.transaction() as db:
+            return db.execute("UPDATE callbacks SET state = 'sending' WHERE id = ? AND "
+                              "state = 'pending'", (callback_id,)).rowcount == 1
+
+    def _reschedule(self, callback_id, due_at: float, detail: str) -> None:
+        with self.emulator.store.transaction() as db:
+            db.execute("UPDATE callbacks SET state = 'pending', due_at = ?, detail = ? "
+                       "WHERE id = ?", (due_at, detail, callback_id))
 
     def _post(self, url: str, params: dict, headers: dict) -> tuple[int | None, str]:
         try:

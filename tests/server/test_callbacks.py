@@ -18,25 +18,45 @@ def attempts_of(emulator, message_sid, status):
 
 def test_failed_callback_is_retried_with_backoff(server, client, receiver):
     emulator = server.emulator
-    receiver.fail_next(500, 500)
     sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
                                  status_callback=receiver.url).sid
 
-    emulator.clock.advance(1)  # now `sending`: its callback is due
+    emulator.clock.advance(1)  # now `sending`: its callback is due, and the app answers 500
+    receiver.fail_next(500)
     assert [a["outcome"] for a in deliver_due_callbacks(emulator)] == ["retry in 5 s"]
     assert deliver_due_callbacks(emulator) == []  # nothing is due before the backoff ends
 
-    emulator.clock.advance(5)
-    deliver_due_callbacks(emulator)
+    emulator.clock.advance(4)  # `sent` and `delivered` are delivered at once
+    assert [a["message_status"] for a in deliver_due_callbacks(emulator)] == ["sent", "delivered"]
+    emulator.clock.advance(1)  # 5 s after the failure: the retry, failing again
+    receiver.fail_next(503)
+    assert [a["outcome"] for a in deliver_due_callbacks(emulator)] == ["retry in 10 s"]
     emulator.clock.advance(9)
-    assert [a["message_status"] for a in deliver_due_callbacks(emulator)] == []
+    assert deliver_due_callbacks(emulator) == []
     emulator.clock.advance(1)
     deliver_due_callbacks(emulator)
 
     assert attempts_of(emulator, sid, "sending") == [
-        (1, 500, "retry in 5 s"), (2, 500, "retry in 10 s"), (3, 204, "delivered")]
+        (1, 500, "retry in 5 s"), (2, 503, "retry in 10 s"), (3, 204, "delivered")]
     # Like Twilio's, callbacks can arrive out of order when one had to be retried.
-    assert receiver.statuses(sid) == ["sending", "sending", "sent", "delivered", "sending"]
+    assert receiver.statuses(sid) == ["sending", "sent", "delivered", "sending", "sending"]
+
+
+def test_a_callback_is_sent_once_when_two_processes_share_the_state(server, client, receiver,
+                                                                    db_path):
+    from helpers.emulator import Emulator
+    from helpers.emulator.clock import Clock
+
+    kernel = Emulator(str(db_path), clock=Clock())  # e.g. a notebook kernel beside the server
+    client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           status_callback=receiver.url)
+    kernel.clock.advance(30)  # the clock offset is shared through the file
+
+    first = deliver_due_callbacks(server.emulator)
+    second = deliver_due_callbacks(kernel)
+
+    assert len(first) == 3 and second == []
+    assert len(receiver.received) == 3
 
 
 def test_unreachable_url_is_given_up_after_five_attempts(server, client):
