@@ -34,6 +34,7 @@ MAX_ATTEMPTS = 6
 SCAN_LIMIT = 200
 CLOCK_SLACK = 120.0
 LATENCY_TO_HIDE = 0.4
+REQUEST_TIMEOUT = 30.0
 
 
 class ConfirmationRequired(RuntimeError):
@@ -41,16 +42,18 @@ class ConfirmationRequired(RuntimeError):
 
 
 class RecordingHttpClient(HttpClient):
-    """Wraps the client's transport to keep each thread's last response headers (Retry-After)."""
+    """Wraps the client's transport: keeps each thread's last response headers (Retry-After)
+    and gives every request a timeout, so a stalled connection becomes a checked retry."""
 
     def __init__(self, inner: HttpClient):
-        super().__init__(inner.logger, is_async=False, timeout=inner.timeout)
+        super().__init__(inner.logger, is_async=False, timeout=inner.timeout or REQUEST_TIMEOUT)
         self.inner = inner
         self._local = threading.local()
 
-    def request(self, *args, **kwargs):
+    def request(self, method, uri, **kwargs):
         self._local.headers = {}
-        response = self.inner.request(*args, **kwargs)
+        kwargs["timeout"] = kwargs.get("timeout") or self.timeout
+        response = self.inner.request(method, uri, **kwargs)
         self._local.headers = response.headers or {}
         return response
 
@@ -268,6 +271,10 @@ class BulkSender:
                     bar.update(1)
                 if on_outcome:
                     on_outcome(outcome)
+        except KeyboardInterrupt:
+            print(f"Interrupted: the ledger {self.ledger.path} holds every outcome so far; "
+                  "run the same send_bulk(...) again to resume without sending twice.")
+            raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             if bar is not None:
@@ -327,6 +334,8 @@ def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, 
     clock: something with now() and sleep(seconds); by default the emulator's clock (sleeping
     advances it) or the wall clock. on_outcome(outcome) is called as each recipient finishes.
     """
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
     live = not is_emulated(client)
     trial = account_is_trial(client)
     plan = plan_bulk(recipients, body, from_, messaging_service_sid, media_url=media_url,

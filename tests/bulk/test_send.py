@@ -35,13 +35,19 @@ def assert_exactly_once_or_failure(emulator, result, recipients):
     assert max(sent_to.values()) == 1
 
 
-@pytest.mark.parametrize("chaos_seed", [1, 2, 3])
+SERVICE = ACCOUNT.messaging_service.sid
+
+
+@pytest.mark.parametrize(("chaos_seed", "sender"), [
+    (1, {"from_": SHORT_CODE}), (2, {"from_": SHORT_CODE}), (3, {"from_": LONG_CODE}),
+    (4, {"messaging_service_sid": SERVICE}),
+])
 def test_chaos_gives_each_recipient_exactly_one_message_or_a_recorded_failure(
-        emulator, client, ledger, chaos_seed):
+        emulator, client, ledger, chaos_seed, sender):
     recipients = numbers(150)
     emulator.set_chaos(latency=0.0005, p429=0.05, p500=0.02, ptimeout=0.05, seed=chaos_seed)
-    result = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger, workers=8,
-                       progress=False, seed=chaos_seed)
+    result = send_bulk(client, recipients, BODY, ledger=ledger, workers=8, progress=False,
+                       seed=chaos_seed, **sender)
     assert_exactly_once_or_failure(emulator, result, recipients)
     assert len(result.sent) >= 145
     assert sum(1 for o in result.outcomes if o.attempts > 1) >= 5  # chaos did strike
