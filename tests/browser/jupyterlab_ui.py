@@ -1,110 +1,116 @@
-"""What a learner does in JupyterLab, as Playwright steps: open a notebook, run it, read it."""
+"""What a learner does in JupyterLab, as Playwright steps: open a notebook, run it, read it.
 
-import json
+Clicks go through the UI (menus, widgets). What the UI shows only as pixels, like "is this
+output an exception", is read from the notebook model through `window.jupyterapp` (the server
+runs with `expose_app_in_browser`).
+"""
+
 import re
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
+from .services import JupyterLabServer
+
 RUN_ALL_TIMEOUT_MS = 120_000
 
-# True once the current notebook's kernel has started and is idle.
-KERNEL_IDLE_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  const kernel = panel && panel.sessionContext && panel.sessionContext.session?.kernel;
-  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
-}"""
+# The notebook panel with id `arg`, as a JS expression.
+PANEL = "[...window.jupyterapp.shell.widgets('main')].find(w => w.id === id)"
 
-# True when the current notebook's run is over: no cell queued or running, the kernel idle, and
-# either every non-empty code cell has an execution count or a cell stopped the run with an error.
-RUN_FINISHED_JS = """() => {
-  const panel = window.jupyterapp.shell.currentWidget;
-  if (!panel || !panel.content || !panel.sessionContext) return false;
-  const kernel = panel.sessionContext.session?.kernel;
-  if (!kernel || kernel.status !== 'idle') return false;
-  const prompts = [...panel.node.querySelectorAll('.jp-InputPrompt')];
-  if (prompts.some(p => p.textContent.includes('*'))) return false;
+# True once the notebook's kernel has started and is idle.
+KERNEL_IDLE_JS = f"""id => {{
+  const kernel = {PANEL}?.sessionContext.session?.kernel;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle';
+}}"""
+
+# True when the notebook's run is over: nothing queued or running, the kernel idle, and either
+# every non-empty code cell has an execution count or a cell stopped the run with an error.
+RUN_FINISHED_JS = f"""id => {{
+  const panel = {PANEL};
+  if (panel.sessionContext.session?.kernel?.status !== 'idle') return false;
+  if ([...panel.node.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*')))
+    return false;
   const cells = [...panel.content.model.cells].filter(c => c.type === 'code');
   const pending = cells.filter(c => c.sharedModel.getSource().trim() && c.executionCount === null);
-  const errored = cells.some(c => [...Array(c.outputs.length).keys()]
-    .some(i => c.outputs.get(i).type === 'error'));
+  const errored = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));
   return pending.length === 0 || errored;
+}}"""
+
+# Every output of the notebook in nbformat shape, with the index of its cell and the cell's tags.
+OUTPUTS_JS = f"""id => [...{PANEL}.content.model.cells].flatMap((c, index) =>
+  c.type !== 'code' ? [] : c.outputs.toJSON().map(o =>
+    ({{...o, cell: index, tags: c.getMetadata('tags') || []}})))"""
+
+OPEN_JS = """async path => {
+  const widget = await window.jupyterapp.commands.execute('docmanager:open', {path});
+  await widget.context.ready;
+  return widget.id;
 }"""
 
-# Every output of the current notebook, in cell order, in nbformat shape plus the cell's tags.
-OUTPUTS_JS = """() => {
-  const cells = [...window.jupyterapp.shell.currentWidget.content.model.cells];
-  return cells.filter(c => c.type === 'code').flatMap((c, index) =>
-    c.outputs.toJSON().map(o => ({...o, cell: index, tags: c.getMetadata('tags') || []})));
+# Close every document without saving (autosave is off too): the committed notebooks stay as
+# they are whatever the tests ran or typed.
+CLOSE_ALL_JS = """() => {
+  for (const widget of [...window.jupyterapp.shell.widgets('main')]) {
+    if (widget.context) widget.context.model.dirty = false;
+    widget.close();
+  }
 }"""
 
 
-@dataclass(frozen=True)
-class JupyterLabServer:
-    """A running JupyterLab: where it is, how to log in, and the `.env` its forms write."""
+class Notebook:
+    """One open notebook tab."""
 
-    url: str
-    token: str
-    env_path: Path
-    root: Path
-
-    def api(self, method: str, path: str) -> object:
-        """Call the Jupyter REST API; the decoded JSON answer (None when empty)."""
-        request = urllib.request.Request(
-            f"{self.url}/api/{path}", method=method, headers={"Authorization": f"token {self.token}"}
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            body = response.read()
-        return json.loads(body) if body else None
-
-    def shut_down_sessions(self) -> None:
-        """Shut down every notebook's kernel, as File > Shut Down All Kernels would."""
-        for session in self.api("GET", "sessions"):
-            self.api("DELETE", f"sessions/{session['id']}")
-
-
-class JupyterLabUI:
-    """One browser tab on JupyterLab, with the steps a learner takes."""
-
-    def __init__(self, page: Page, server: JupyterLabServer, artifacts: Path):
-        self.page = page
-        self.server = server
-        self.artifacts = artifacts
+    def __init__(self, lab: "JupyterLabUI", path: str, panel_id: str):
+        self.lab = lab
+        self.page = lab.page
+        self.path = path
+        self.id = panel_id
 
     @property
-    def notebook(self) -> Locator:
-        """The notebook open in the main area."""
-        return self.page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    def name(self) -> str:
+        return Path(self.path).stem
+
+    @property
+    def node(self) -> Locator:
+        """The notebook panel (toolbar and cells)."""
+        return self.page.locator(f"[id='{self.id}']")
+
+    @property
+    def cells(self) -> Locator:
+        return self.node.locator(".jp-Notebook .jp-Cell")
 
     @property
     def outputs(self) -> Locator:
-        """Every rendered output of the open notebook."""
-        return self.notebook.locator(".jp-OutputArea-output")
+        """Every rendered output."""
+        return self.node.locator(".jp-OutputArea-output")
 
-    def open(self, path: str) -> None:
-        """Open `path` (relative to the repo) in a fresh workspace and wait for an idle kernel."""
-        self.page.goto(f"{self.server.url}/lab/tree/{path}?reset&token={self.server.token}")
-        expect(self.notebook).to_be_visible()
-        self.page.wait_for_function(KERNEL_IDLE_JS)
+    def output_of(self, source: str) -> Locator:
+        """The output area of the first code cell whose source contains `source`."""
+        cell = self.node.locator(".jp-CodeCell").filter(
+            has=self.page.locator(".jp-InputArea", has_text=source)
+        )
+        return cell.first.locator(".jp-OutputArea")
 
-    def menu(self, menu: str, item: str) -> None:
-        """Click `item` in the menu bar's `menu`, like a learner does."""
-        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
-        label = re.compile(f"^{re.escape(item)}$")
-        self.page.locator(".lm-Menu-itemLabel", has_text=label).click()
+    def activate(self) -> None:
+        """Bring this tab to the front, so menus act on it."""
+        tab = self.page.locator(f".lm-DockPanel-tabBar .lm-TabBar-tab[data-id='{self.id}']")
+        tab.click()
+        expect(tab).to_have_class(re.compile(r"\blm-mod-current\b"))
+
+    def wait_for_idle_kernel(self) -> None:
+        self.page.wait_for_function(KERNEL_IDLE_JS, arg=self.id)
 
     def clear_and_run_all(self) -> None:
         """Edit > Clear Outputs of All Cells, then Run > Run All Cells; wait until the run ends."""
-        self.menu("Edit", "Clear Outputs of All Cells")
+        self.activate()
+        self.lab.menu("Edit", "Clear Outputs of All Cells")
         expect(self.outputs).to_have_count(0)
-        self.menu("Run", "Run All Cells")
-        self.page.wait_for_function(RUN_FINISHED_JS, timeout=RUN_ALL_TIMEOUT_MS)
+        self.lab.menu("Run", "Run All Cells")
+        self.page.wait_for_function(RUN_FINISHED_JS, arg=self.id, timeout=RUN_ALL_TIMEOUT_MS)
 
     def output_records(self) -> list[dict]:
-        """The open notebook's outputs as nbformat dicts, each with its `cell` index and `tags`."""
-        return self.page.evaluate(OUTPUTS_JS)
+        """The outputs as nbformat dicts, each with its `cell` index and `tags`."""
+        return self.page.evaluate(OUTPUTS_JS, self.id)
 
     def errors(self) -> list[str]:
         """Errors a learner would see: exceptions (unless the cell is tagged raises-exception)
@@ -117,6 +123,68 @@ class JupyterLabUI:
             if output.get("name") == "stderr" and "Traceback" in text:
                 found.append(f"cell {output['cell']}: stderr: {text[-500:]}")
         return found
+
+    def unexecuted_cells(self) -> list[int]:
+        """Indexes of non-empty code cells without an execution count."""
+        return self.page.evaluate(
+            f"""id => [...{PANEL}.content.model.cells].flatMap((c, index) =>
+              c.type === 'code' && c.sharedModel.getSource().trim() && c.executionCount === null
+                ? [index] : [])""",
+            self.id,
+        )
+
+    def screenshot(self, name: str, target: Locator | None = None) -> Path:
+        return self.lab.screenshot(f"{self.name}-{name}", target)
+
+
+class JupyterLabUI:
+    """One browser tab on JupyterLab, with the steps a learner takes.
+
+    Notebooks stay open once run (`run` returns the same tab again), so form tests reuse the
+    run of the notebook tests instead of paying for a second kernel and Run All."""
+
+    def __init__(self, page: Page, server: JupyterLabServer, artifacts: Path):
+        self.page = page
+        self.server = server
+        self.artifacts = artifacts
+        self.runs: dict[str, Notebook] = {}
+
+    def start(self) -> None:
+        """Load JupyterLab with a fresh workspace (no tabs restored)."""
+        self.runs.clear()
+        self.page.goto(f"{self.server.url}/lab?reset&token={self.server.token}")
+        self.page.wait_for_function("() => window.jupyterapp?.shell?.isAttached")
+        expect(self.page.locator(".lm-MenuBar-itemLabel", has_text="Run")).to_be_visible()
+
+    def open(self, path: str) -> Notebook:
+        """Open `path` (relative to the repo) in a new tab and wait for its kernel to be idle."""
+        notebook = Notebook(self, path, self.page.evaluate(OPEN_JS, path))
+        expect(notebook.node.locator(".jp-Notebook")).to_be_visible()
+        notebook.wait_for_idle_kernel()
+        return notebook
+
+    def run(self, path: str) -> Notebook:
+        """`path` opened and run from a clean slate, once; later calls bring its tab forward."""
+        if path in self.runs:
+            self.runs[path].activate()
+            return self.runs[path]
+        notebook = self.open(path)
+        notebook.clear_and_run_all()
+        self.runs[path] = notebook
+        return notebook
+
+    def close_all(self) -> None:
+        """Close every tab without saving and shut down the kernels."""
+        self.page.evaluate(CLOSE_ALL_JS)
+        expect(self.page.locator(".jp-NotebookPanel")).to_have_count(0)
+        self.server.shut_down_sessions()
+        self.runs.clear()
+
+    def menu(self, menu: str, item: str) -> None:
+        """Click `item` in the menu bar's `menu`, like a learner does."""
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{menu}$")).click()
+        label = re.compile(f"^{re.escape(item)}$")
+        self.page.locator(".lm-Menu-itemLabel", has_text=label).click()
 
     def screenshot(self, name: str, target: Locator | None = None) -> Path:
         """Save a PNG of the page (or of `target`) under the artifacts directory."""

@@ -30,27 +30,26 @@ def scratch_notebook(jupyter_lab, request):
 
 def test_run_all_renders_every_cell_output(lab, scratch_notebook):
     sources = [f"print('cell', {i} * {i})" for i in range(CELLS_BELOW_THE_FOLD)]
-    lab.open(scratch_notebook("long", sources))
-    lab.clear_and_run_all()
+    notebook = lab.run(scratch_notebook("long", sources))
 
-    assert lab.errors() == []
-    expect(lab.outputs).to_have_count(CELLS_BELOW_THE_FOLD)
+    assert notebook.errors() == []
+    expect(notebook.outputs).to_have_count(CELLS_BELOW_THE_FOLD)
     last = CELLS_BELOW_THE_FOLD - 1
-    expect(lab.outputs.last).to_have_text(f"cell {last * last}")
+    expect(notebook.outputs.last).to_have_text(f"cell {last * last}")
 
 
 def test_an_exception_stops_the_run_and_is_reported(lab, scratch_notebook):
-    lab.open(scratch_notebook("broken", ["x = 1", "1 / 0", "print('never runs')"]))
-    lab.clear_and_run_all()
+    notebook = lab.run(scratch_notebook("broken", ["x = 1", "1 / 0", "print('never runs')"]))
 
-    assert lab.errors() == ["cell 1: ZeroDivisionError: division by zero"]
-    expect(lab.outputs).to_have_count(1)
-    expect(lab.outputs).to_contain_text("ZeroDivisionError")
+    assert notebook.errors() == ["cell 1: ZeroDivisionError: division by zero"]
+    assert notebook.unexecuted_cells() == [2]
+    expect(notebook.outputs).to_have_count(1)
+    expect(notebook.outputs).to_contain_text("ZeroDivisionError")
 
 
-def test_the_kernel_runs_in_emulator_mode_from_the_repo(lab, scratch_notebook):
-    lab.open(scratch_notebook("env", ["import os; print(os.environ['TWILIO_MODE'], os.getcwd())"]))
-    lab.clear_and_run_all()
+def test_kernels_run_in_emulator_mode_with_a_private_env_file(lab, scratch_notebook):
+    source = "import os; print(os.environ['TWILIO_MODE'], os.environ['TUTORIAL_ENV_PATH'])"
+    notebook = lab.run(scratch_notebook("env", [source]))
 
-    assert lab.errors() == []
-    expect(lab.outputs.first).to_contain_text("emulator")
+    assert notebook.errors() == []
+    expect(notebook.outputs).to_have_text(f"emulator {lab.server.env_path}")
