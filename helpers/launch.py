@@ -51,12 +51,12 @@ def main() -> int:
     server = None
     if settings.mode == "emulator" and not settings.emulator_url:
         server = start_emulator_server(env)
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={REPO_ROOT}",
+               "--LabApp.default_url=/lab/tree/notebooks/00_account_setup.ipynb"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and workshop VMs often run as root
     try:
-        return subprocess.call(
-            [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={REPO_ROOT}",
-             "--LabApp.default_url=/lab/tree/notebooks/00_account_setup.ipynb"],
-            env=env,
-        )
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 0
     finally:
