@@ -94,19 +94,21 @@ def _price(region: str, segments: int, mms: bool) -> str:
 
 
 def parse_date_filter(value: str) -> tuple[float, float]:
-    """A ``DateSent`` filter (``YYYY-MM-DD`` or ISO 8601 UTC) as a [start, end) range."""
+    """A ``DateSent`` filter as a [start, end) range of timestamps.
+
+    ``YYYY-MM-DD`` (or midnight, which is how the twilio library sends a ``date``) means the
+    whole day; any other ISO 8601 UTC time means that second.
+    """
     match = _DATE.fullmatch(value.strip().lstrip("<>="))
     if not match:
         raise TwilioError(20001, detail=f"DateSent must be YYYY-MM-DD, got {value!r}")
-    year, month, day, hour, minute, second = (int(g) if g else None for g in match.groups())
+    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
     try:
-        if hour is None:
-            start = datetime(year, month, day, tzinfo=UTC)
-            return start.timestamp(), (start + timedelta(days=1)).timestamp()
         start = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise TwilioError(20001, detail=f"DateSent is not a date: {value!r}") from None
-    return start.timestamp(), start.timestamp() + 1
+    length = timedelta(days=1) if (hour, minute, second) == (0, 0, 0) else timedelta(seconds=1)
+    return start.timestamp(), (start + length).timestamp()
 
 
 class Messaging:

@@ -178,7 +178,7 @@ def delete_message(messaging, request, sid):
 
 
 def list_media(messaging, request, sid):
-    rows = messaging.list_media(request.account, sid, _message_path(request, sid))
+    rows = messaging.list_media(request.account, sid, request.path)
     return 200, _single_page(f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}"
                              "/Media.json", "media_list", [shapes.media(r) for r in rows])
 

@@ -129,8 +129,8 @@ class Store:
         if version == self._version:
             return
         db = self.db
-        self._busy = dict(db.execute("SELECT number, busy_until FROM senders").fetchall())
-        self._opt_outs = set(db.execute("SELECT sender, recipient FROM opt_outs").fetchall())
+        self._busy = {n: t for n, t in db.execute("SELECT number, busy_until FROM senders")}
+        self._opt_outs = {(s, r) for s, r in db.execute("SELECT sender, recipient FROM opt_outs")}
         self._seq = {
             table: db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
             for table in ("messages", "media")

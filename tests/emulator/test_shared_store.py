@@ -1,0 +1,76 @@
+"""A sqlite file shared by two Emulator instances (as the server and a notebook do)."""
+
+import threading
+
+from helpers.emulator import Emulator, seed
+
+from .conftest import make_client
+
+
+def test_two_instances_share_messages_clock_and_queues(tmp_path):
+    path = str(tmp_path / "emulator.db")
+    server, notebook = Emulator(path), Emulator(path)
+    server_client = make_client(server, seed.TRIAL)
+    notebook_client = make_client(notebook, seed.TRIAL)
+
+    first = notebook_client.messages.create(body="one", from_=seed.DEFAULT_FROM,
+                                            to=seed.DEFAULT_TO)
+    second = server_client.messages.create(body="two", from_=seed.DEFAULT_FROM,
+                                           to=seed.DEFAULT_TO)
+    assert first.sid != second.sid
+    assert [m.sid for m in server_client.messages.list()] == [second.sid, first.sid]
+
+    server.clock.advance(2.5)
+    assert notebook.clock.now() == server.clock.now()
+    # the second message queued behind the first on the same long code (1 segment/s)
+    assert notebook_client.messages(first.sid).fetch().status == "sent"
+    assert notebook_client.messages(second.sid).fetch().status == "sending"
+
+    notebook.inbound("+15558675310", seed.DEFAULT_FROM, "STOP")
+    error_code = None
+    try:
+        server_client.messages.create(body="x", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    except Exception as error:  # noqa: BLE001 - the assertion below names what we expect
+        error_code = getattr(error, "code", error)
+    assert error_code == 21610
+    server.close()
+    notebook.close()
+
+
+def test_reopening_the_file_keeps_state(tmp_path):
+    path = str(tmp_path / "emulator.db")
+    first = Emulator(path)
+    sid = make_client(first, seed.TRIAL).messages.create(
+        body="kept", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO).sid
+    first.clock.advance(60)
+    first.close()
+    again = Emulator(path)
+    message = make_client(again, seed.TRIAL).messages(sid).fetch()
+    assert (message.body[-4:], message.status) == ("kept", "delivered")
+    again.close()
+
+
+def test_twenty_threads_create_without_losing_or_duplicating(tmp_path):
+    emulator = Emulator(str(tmp_path / "threads.db"))
+    client = make_client(emulator, seed.TRIAL)
+    senders = [n.phone_number for n in seed.TRIAL.numbers if n.sms]
+    sids, errors = [], []
+
+    def work(index):
+        try:
+            for i in range(10):
+                sids.append(client.messages.create(
+                    body=f"{index}-{i}", from_=senders[index % len(senders)],
+                    to=seed.DEFAULT_TO).sid)
+        except Exception as error:  # noqa: BLE001 - collected and asserted empty below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(sids) == len(set(sids)) == 200
+    assert len(emulator.outbox()) == 200
+    emulator.close()
