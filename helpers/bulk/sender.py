@@ -37,8 +37,21 @@ LATENCY_TO_HIDE = 0.4
 REQUEST_TIMEOUT = 30.0
 
 
+# Refusals about one recipient; any other 4xx (credentials, From, queue full...) stops the run.
+RECIPIENT_ERRORS = {
+    21211: "invalid To number", 21265: "To is a short code", 21266: "To and From are the same",
+    21408: "country not enabled (Geo permissions)", 21608: "unverified number (trial account)",
+    21610: "recipient replied STOP", 21612: "not reachable from this sender",
+    21614: "not a mobile number",
+}
+
+
 class ConfirmationRequired(RuntimeError):
     """A live bulk send was asked for without confirm=True; nothing was sent."""
+
+
+class BulkAborted(RuntimeError):
+    """Twilio refused the send itself (not one recipient): fix it and run again to resume."""
 
 
 class RecordingHttpClient(HttpClient):
@@ -118,7 +131,8 @@ class SettledClock:
 
 
 class Verdict:
-    """What a failed request means: 'retry' (never processed), 'unknown', or 'refused'."""
+    """What a failed request means: 'retry' (never processed), 'unknown', 'refused' (this
+    recipient) or 'fatal' (every recipient would be refused)."""
 
     def __init__(self, kind: str, code=None, message=None, retry_after=None):
         self.kind, self.code, self.message, self.retry_after = kind, code, message, retry_after
@@ -132,7 +146,7 @@ def classify(exc: Exception, retry_after: float | None) -> Verdict | None:
             return Verdict("retry", exc.code, text, retry_after)
         if exc.status >= 500:
             return Verdict("unknown", exc.code, text)
-        return Verdict("refused", exc.code, text)
+        return Verdict("refused" if exc.code in RECIPIENT_ERRORS else "fatal", exc.code, text)
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return Verdict("retry", None, f"connect timeout: {type(exc).__name__}")
     if isinstance(exc, (requests.exceptions.Timeout, requests.exceptions.ConnectionError)):
@@ -239,6 +253,14 @@ class BulkSender:
             if verdict.kind == "refused":
                 return self.record(to, "failed", error_code=verdict.code,
                                    error_message=verdict.message)
+            if verdict.kind == "fatal":
+                self.record(to, "error", error_code=verdict.code, error_message=verdict.message)
+                raise BulkAborted(
+                    f"Twilio refused the send itself, so the run stopped: error {verdict.code}, "
+                    f"{verdict.message} (https://www.twilio.com/docs/errors/{verdict.code}). "
+                    "Fix the sender or credentials, then run send_bulk again with the same "
+                    f"ledger ({self.ledger.path}): recipients already sent are skipped."
+                )
             must_check = must_check or verdict.kind == "unknown"
             last = verdict
             self.clock.sleep(self.backoff(attempt, verdict.retry_after))

@@ -6,7 +6,7 @@ import pytest
 from twilio.http import HttpClient
 from twilio.rest import Client
 
-from helpers.bulk import ConfirmationRequired, EmulatorClock, send_bulk
+from helpers.bulk import BulkAborted, ConfirmationRequired, EmulatorClock, send_bulk
 from helpers.emulator import EmulatorHttpClient, seed
 
 from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, numbers
@@ -105,6 +105,18 @@ def test_refused_recipients_are_recorded_with_twilios_code_and_not_retried(
     assert codes[seed.LANDLINE_NUMBER] == ("failed", 21614, 1)
     assert result.counts == Counter({"queued": 2, "failed": 2})
     assert "21610" in str(result) and "21614" in result._repr_html_()
+
+
+def test_a_refusal_of_the_sender_stops_the_run_and_is_resumable(emulator, client, ledger):
+    not_ours = seed.TRIAL.number("long_code").phone_number  # another account's number
+    recipients = numbers(30)
+    with pytest.raises(BulkAborted, match=r"error 21606.*run send_bulk again with the same"):
+        send_bulk(client, recipients, BODY, from_=not_ours, ledger=ledger, workers=2,
+                  progress=False)
+    assert emulator.outbox(ACCOUNT.sid) == []
+    with pytest.raises(BulkAborted):  # nothing was marked failed: the re-run tries again
+        send_bulk(client, recipients, BODY, from_=not_ours, ledger=ledger, workers=2,
+                  progress=False)
 
 
 def test_rerun_with_the_same_ledger_sends_nothing_twice(emulator, client, ledger):
