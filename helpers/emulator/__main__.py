@@ -22,10 +22,10 @@ def serve(port: int, db: Path, host: str) -> int:
 
     from . import Emulator
     from .clock import Clock
-    from .server import create_app
+    from .server import create_app, listen_fast
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listen_fast(listener)
     try:
         listener.bind((host, port))
         listener.listen(2048)  # connections wait in the backlog until uvicorn accepts them

@@ -283,12 +283,19 @@ def _for_account(payload, account: str):
     return payload if payload.get("account_sid") == account else None
 
 
+def listen_fast(listener: socket.socket) -> None:
+    """Options for a socket handed to uvicorn: reusable port, and TCP_NODELAY, which accepted
+    connections inherit (without it each small response waits ~40 ms for a delayed ACK)."""
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 class BackgroundServer:
     """Serve an ASGI app with uvicorn in a daemon thread on a loopback port (0 = a free one)."""
 
     def __init__(self, app, port: int = 0, host: str = "127.0.0.1"):
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listen_fast(self._socket)
         self._socket.bind((host, port))
         self.host, self.port = self._socket.getsockname()
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,

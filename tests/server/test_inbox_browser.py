@@ -5,8 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from helpers.emulator import Emulator
 from helpers.emulator.callbacks import deliver_due_callbacks
+from helpers.emulator.clock import Clock
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, UPGRADED
+from helpers.emulator.server import BackgroundServer, create_app
 
 from .conftest import client_for
 
@@ -107,3 +110,32 @@ def test_instructor_view_and_clear(page, server, client):
     page.locator("#clear").click()
     expect(page.locator(".bubble")).to_have_count(0)
     expect(page.locator("#empty")).to_be_visible()
+
+
+def behind_proxy(app, prefix: str):
+    """The app as jupyter-server-proxy serves it: at `prefix`, stripped before the app sees it."""
+    async def proxied(scope, receive, send):
+        if scope["type"] == "http":
+            if not scope["path"].startswith(prefix + "/"):
+                await send({"type": "http.response.start", "status": 404, "headers": []})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            scope = dict(scope, path=scope["path"][len(prefix):])
+        await app(scope, receive, send)
+    return proxied
+
+
+def test_inbox_works_under_a_proxy_sub_path(browser, db_path):
+    emulator = Emulator(str(db_path), clock=Clock())
+    prefix = "/user/learner/twilio-inbox"
+    with BackgroundServer(behind_proxy(create_app(emulator), prefix)) as server:
+        page = browser.new_page()
+        try:
+            page.goto(f"{server.url}{prefix}/inbox")
+            expect(page.locator("#connection")).to_have_text("live")
+            emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "Hello through the proxy")
+            expect(page.locator(".bubble.inbound")).to_contain_text("Hello through the proxy")
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=ARTIFACTS / "behind_proxy.png")
+        finally:
+            page.close()
