@@ -116,3 +116,24 @@ def test_solutions_stay_hidden_until_clicked(name):
     shown = solution(name)
     assert shown._repr_html_().startswith("<details><summary>")
     assert "click to reveal" in repr(shown)
+
+
+@pytest.fixture
+def live_record(monkeypatch, client):
+    """Live mode's view: no in-process emulator, so checks read client.messages.list()."""
+    monkeypatch.setattr(exercises, "get_emulator", lambda settings=None: None)
+
+
+@pytest.mark.parametrize(
+    ("name", "variables"),
+    [("single_segment_ucs2", {}), ("redacted", {}), ("two_images", {}),
+     ("team_results", {"team": TEAM, "body": BODY})],
+)
+def test_solutions_pass_when_checks_read_the_message_list(live_record, client, settings, name,
+                                                          variables):
+    assert run_solution(name, client, settings, **variables).passed
+
+
+def test_the_message_list_view_still_rejects_wrong_answers(live_record, client, settings):
+    send(client, settings, "plain text")
+    assert "plain GSM-7" in check_single_segment_ucs2().message
