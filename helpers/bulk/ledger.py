@@ -1,7 +1,7 @@
 """The ledger: every recipient's outcome in sqlite, written before and after each request.
 
 A row is `pending`, then `inflight` (written *before* the request leaves), then `sent` (with the
-message SID), `failed` (Twilio refused it: error code), `error` (gave up after retries) or
+message SID), `refused` (Twilio refused it: error code), `error` (gave up after retries) or
 `unknown` (the request may have created a message and the check could not tell). Invalid numbers
 are stored as `invalid`. A run killed at any point leaves at most some rows `inflight`; the next
 run checks Twilio for those before sending again. WAL with synchronous=FULL: a committed row
@@ -26,7 +26,7 @@ CREATE TABLE IF NOT EXISTS outcomes (
     error_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated REAL,
     PRIMARY KEY (campaign, recipient));
 """
-DONE_STATES = ("sent", "failed", "invalid")
+DONE_STATES = ("sent", "refused", "invalid")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class Outcome:
 
     @property
     def label(self) -> str:
-        """Twilio's status for sent messages, else the ledger state (failed, invalid, ...)."""
+        """Twilio's status for sent messages, else the ledger state (refused, invalid, ...)."""
         return self.status if self.state == "sent" and self.status else self.state
 
 

@@ -129,7 +129,7 @@ class Plan:
             ("Recipients", f"{self.count} to send, {len(recipients.duplicates)} duplicates "
                            f"dropped, {len(recipients.invalid)} invalid"),
             ("Message", f"{self.segments} segment(s) each, {kind}"),
-            ("Sender", f"{self.sender}, {self.mps:g} segments per second"),
+            ("Sender", f"{self.sender}, {self.mps:g} segment(s) per second"),
             ("Estimated cost", cost),
             ("Estimated time", f"{format_duration(self.estimated_seconds)} at the sender's rate"),
         ]

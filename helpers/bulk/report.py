@@ -11,11 +11,13 @@ from .plan import Plan
 
 TABLE_ROWS = 25
 BAR_WIDTH = 30
-PROBLEM_STATES = ("failed", "error", "unknown", "invalid")
+PROBLEM_STATES = ("refused", "error", "unknown", "invalid")
+PROBLEM_STATUSES = ("failed", "undelivered")
 COLOURS = {
     "delivered": "#2e7d32", "sent": "#43a047", "queued": "#1e88e5", "accepted": "#1e88e5",
     "sending": "#1e88e5", "scheduled": "#8e24aa", "undelivered": "#ef6c00", "failed": "#c62828",
-    "error": "#c62828", "unknown": "#6d4c41", "invalid": "#757575", "pending": "#9e9e9e",
+    "refused": "#c62828", "error": "#c62828", "unknown": "#6d4c41", "invalid": "#757575",
+    "pending": "#9e9e9e",
 }
 
 
@@ -30,7 +32,7 @@ class BulkResult:
 
     @property
     def counts(self) -> Counter:
-        """How many recipients ended in each status (queued, failed, invalid, ...)."""
+        """How many recipients ended in each status (queued, delivered, refused, invalid, ...)."""
         return Counter(outcome.label for outcome in self.outcomes)
 
     @property
@@ -38,7 +40,7 @@ class BulkResult:
         return [o for o in self.outcomes if o.state == "sent"]
 
     @property
-    def failed(self) -> list[Outcome]:
+    def not_sent(self) -> list[Outcome]:
         """Recipients without a message: refused, gave up, unknown or invalid."""
         return [o for o in self.outcomes if o.state in PROBLEM_STATES]
 
@@ -54,9 +56,11 @@ class BulkResult:
                 f"({counts}). Ledger: {self.ledger}")
 
     def _rows(self) -> list[Outcome]:
-        problems = [o for o in self.outcomes if o.state in PROBLEM_STATES]
-        others = [o for o in self.outcomes if o.state not in PROBLEM_STATES]
-        return (problems + others)[:TABLE_ROWS]
+        def problem(o: Outcome) -> bool:
+            return o.state in PROBLEM_STATES or o.status in PROBLEM_STATUSES
+
+        problems = [o for o in self.outcomes if problem(o)]
+        return (problems + [o for o in self.outcomes if not problem(o)])[:TABLE_ROWS]
 
     def __str__(self) -> str:
         lines = [self.summary(), ""]

@@ -5,7 +5,7 @@ Each recipient goes through one worker thread:
 1. If an earlier attempt may have reached Twilio (the ledger says so), look for its message
    first: list messages To that number (and From the sender) and match the body.
 2. Write `inflight` to the ledger, wait for the token bucket, send.
-3. Record `sent` (SID, status) or `failed` (Twilio refused: error code). A 429 or a connect
+3. Record `sent` (SID, status) or `refused` (Twilio's error code). A 429 or a connect
    timeout was never processed: back off (honouring Retry-After) and send again. A 5xx, a read
    timeout or a dropped connection may have created the message: back off, then go to 1.
 """
@@ -37,13 +37,10 @@ LATENCY_TO_HIDE = 0.4
 REQUEST_TIMEOUT = 30.0
 
 
-# Refusals about one recipient; any other 4xx (credentials, From, queue full...) stops the run.
-RECIPIENT_ERRORS = {
-    21211: "invalid To number", 21265: "To is a short code", 21266: "To and From are the same",
-    21408: "country not enabled (Geo permissions)", 21608: "unverified number (trial account)",
-    21610: "recipient replied STOP", 21612: "not reachable from this sender",
-    21614: "not a mobile number",
-}
+# Refusals about one recipient (invalid To, short code To, To = From, Geo permissions,
+# unverified on trial, STOP, unreachable, landline); any other 4xx (credentials, From, queue
+# full...) would refuse every recipient, so it stops the run.
+RECIPIENT_ERRORS = frozenset({21211, 21265, 21266, 21408, 21608, 21610, 21612, 21614})
 
 
 class ConfirmationRequired(RuntimeError):
@@ -251,7 +248,7 @@ class BulkSender:
             finally:
                 self.flights.end()
             if verdict.kind == "refused":
-                return self.record(to, "failed", error_code=verdict.code,
+                return self.record(to, "refused", error_code=verdict.code,
                                    error_message=verdict.message)
             if verdict.kind == "fatal":
                 self.record(to, "error", error_code=verdict.code, error_message=verdict.message)

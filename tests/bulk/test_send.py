@@ -30,7 +30,7 @@ def assert_exactly_once_or_failure(emulator, result, recipients):
             assert sent_to[to] == 1, to
             assert outcome.sid == sids[to]
         else:
-            assert outcome.state in ("failed", "error", "unknown"), outcome
+            assert outcome.state in ("refused", "error", "unknown"), outcome
             assert sent_to[to] == 0, outcome
     assert max(sent_to.values()) == 1
 
@@ -101,9 +101,9 @@ def test_refused_recipients_are_recorded_with_twilios_code_and_not_retried(
     result = send_bulk(client, recipients, BODY, from_=LONG_CODE, ledger=ledger,
                        progress=False)
     codes = {o.recipient: (o.state, o.error_code, o.attempts) for o in result.outcomes}
-    assert codes[seed.OPTED_OUT_NUMBER] == ("failed", 21610, 1)
-    assert codes[seed.LANDLINE_NUMBER] == ("failed", 21614, 1)
-    assert result.counts == Counter({"queued": 2, "failed": 2})
+    assert codes[seed.OPTED_OUT_NUMBER] == ("refused", 21610, 1)
+    assert codes[seed.LANDLINE_NUMBER] == ("refused", 21614, 1)
+    assert result.counts == Counter({"queued": 2, "refused": 2})
     assert "21610" in str(result) and "21614" in result._repr_html_()
 
 
