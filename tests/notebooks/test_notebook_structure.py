@@ -1,0 +1,64 @@
+"""The committed lessons 00-04: the shape every lesson promises, and clean committed outputs."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.emulator import seed
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("0[0-4]_*.ipynb"))
+TOKENS = [account.auth_token for account in seed.ACCOUNTS]
+
+
+def cells(path):
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def source(cell):
+    return "".join(cell["source"])
+
+
+def outputs_text(cell):
+    """Everything a cell's outputs hold, as one string."""
+    return json.dumps(cell.get("outputs", []), ensure_ascii=False)
+
+
+def test_all_five_lessons_are_there():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_lesson_opens_with_goal_prerequisites_and_the_mode_banner(path):
+    first, *rest = cells(path)
+    assert first["cell_type"] == "markdown"
+    assert "**Goal:**" in source(first) and "**Prerequisites:**" in source(first)
+    first_code = next(c for c in rest if c["cell_type"] == "code")
+    assert source(first_code).rstrip().endswith("show_mode()")
+    assert "EMULATOR MODE" in outputs_text(first_code)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_lesson_ends_with_a_checked_exercise_and_a_hidden_solution(path):
+    code = [source(c) for c in cells(path) if c["cell_type"] == "code"]
+    assert any(re.search(r"^check_\w+\(", s, re.M) for s in code)
+    assert code[-1].startswith("solution(")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_outputs_hold_no_traceback_no_stderr_and_no_token(path):
+    for cell in cells(path):
+        if cell["cell_type"] != "code":
+            continue
+        assert cell["execution_count"] is not None, "run the notebook top to bottom"
+        for output in cell["outputs"]:
+            assert output["output_type"] != "error", source(cell)
+            assert output.get("name") != "stderr", source(cell)
+        assert not any(token in outputs_text(cell) for token in TOKENS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_cells_ran_in_order(path):
+    counts = [c["execution_count"] for c in cells(path) if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
