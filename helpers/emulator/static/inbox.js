@@ -4,7 +4,7 @@
 
 const ALL = "all";
 const TICKS = {
-  accepted: "🕓", scheduled: "🕓", queued: "🕓", sending: "✓", sent: "✓",
+  accepted: "◷", scheduled: "◷", queued: "◷", sending: "✓", sent: "✓",
   delivered: "✓✓", read: "✓✓", undelivered: "⚠", failed: "⚠", canceled: "⊘",
 };
 const messages = new Map();
@@ -87,7 +87,9 @@ function bubbleFor(message) {
   bubble.dataset.segments = message.num_segments;
   bubble.dataset.encoding = message.encoding;
   for (const url of message.media_urls || []) {
-    bubble.append(el("img", { src: `_emulator/media?url=${encodeURIComponent(url)}`, alt: "MMS picture", loading: "lazy" }));
+    const image = el("img", { src: `_emulator/media?url=${encodeURIComponent(url)}`, alt: "MMS picture" });
+    image.addEventListener("load", () => { const screen = bubble.closest(".screen"); if (screen) screen.scrollTop = screen.scrollHeight; });
+    bubble.append(image);
   }
   if (!inbound) bubble.append(el("span", { className: "from", textContent: message.from }));
   bubble.append(document.createTextNode(message.body || ""));
