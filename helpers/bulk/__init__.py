@@ -10,10 +10,10 @@ from .pacing import EmulatorClock, RealClock, TokenBucket
 from .plan import BulkInputError, Plan, plan_bulk
 from .recipients import Recipients, load_recipients
 from .report import BulkResult
-from .sender import BulkAborted, ConfirmationRequired, send_bulk
+from .sender import BulkAborted, ConfirmationRequired, LedgerMismatch, send_bulk
 
 __all__ = [
     "BulkAborted", "BulkInputError", "BulkResult", "ConfirmationRequired", "EmulatorClock",
-    "Ledger", "Outcome", "Plan", "RealClock", "Recipients", "TokenBucket", "load_recipients",
-    "plan_bulk", "send_bulk",
+    "Ledger", "LedgerMismatch", "Outcome", "Plan", "RealClock", "Recipients", "TokenBucket",
+    "load_recipients", "plan_bulk", "send_bulk",
 ]

@@ -47,9 +47,10 @@ class Outcome:
         return self.status if self.state == "sent" and self.status else self.state
 
 
-def campaign_id(body, from_, messaging_service_sid, media_url) -> str:
-    """Same message from the same sender = same campaign, so a re-run resumes it."""
-    key = json.dumps([body or "", from_, messaging_service_sid, list(media_url or [])])
+def campaign_id(account_sid, body, from_, messaging_service_sid, media_url) -> str:
+    """Same message from the same account and sender = same campaign: a re-run resumes it."""
+    key = json.dumps([account_sid, body or "", from_, messaging_service_sid,
+                      list(media_url or [])])
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
@@ -74,10 +75,10 @@ class Ledger:
         with self._lock:
             self._db.execute(sql, params)
 
-    def open_campaign(self, body, from_, messaging_service_sid, media_url,
+    def open_campaign(self, account_sid, body, from_, messaging_service_sid, media_url,
                       now: float) -> tuple[str, float]:
         """The campaign's id and creation time, creating it the first time."""
-        campaign = campaign_id(body, from_, messaging_service_sid, media_url)
+        campaign = campaign_id(account_sid, body, from_, messaging_service_sid, media_url)
         with self._lock:
             self._db.execute(
                 "INSERT OR IGNORE INTO campaigns VALUES (?, ?, ?, ?, ?, ?)",

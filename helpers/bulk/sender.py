@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import random
 import threading
+import weakref
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
 
@@ -35,6 +36,8 @@ SCAN_LIMIT = 200
 CLOCK_SLACK = 120.0
 LATENCY_TO_HIDE = 0.4
 REQUEST_TIMEOUT = 30.0
+DEFAULT_LEDGER = "bulk-ledger.sqlite"
+MEMORY_LEDGERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 # Refusals about one recipient (invalid To, short code To, To = From, Geo permissions,
@@ -49,6 +52,10 @@ class ConfirmationRequired(RuntimeError):
 
 class BulkAborted(RuntimeError):
     """Twilio refused the send itself (not one recipient): fix it and run again to resume."""
+
+
+class LedgerMismatch(BulkAborted):
+    """The ledger records messages this Twilio account does not have; nothing was sent."""
 
 
 class RecordingHttpClient(HttpClient):
@@ -166,7 +173,8 @@ class BulkSender:
         self.bucket = TokenBucket(plan.mps, self.clock)
         self.random = random.Random(seed)
         self.campaign, self.since = ledger.open_campaign(
-            plan.body, from_, messaging_service_sid, plan.media_url, clock.now()
+            client.account_sid, plan.body, from_, messaging_service_sid, plan.media_url,
+            clock.now()
         )
 
     def params(self, to: str) -> dict:
@@ -217,6 +225,29 @@ class BulkSender:
             except (TwilioException, requests.exceptions.RequestException):
                 self.clock.sleep(self.backoff(attempt, self.http.retry_after()))
         return None
+
+    def check_ledger(self, outcomes: dict[str, Outcome]) -> None:
+        """Raise LedgerMismatch if the ledger's latest sent message is unknown to this account
+        (a ledger from an earlier emulator session would otherwise skip people)."""
+        sent = [o for o in outcomes.values() if o.state == "sent"]
+        if not sent:
+            return
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                self.client.messages(sent[-1].sid).fetch()
+                return
+            except TwilioRestException as exc:
+                if exc.status == 404:
+                    raise LedgerMismatch(
+                        f"Nothing was sent. The ledger {self.ledger.path} says {len(sent)} "
+                        f"recipient(s) already have this message, but this account has no "
+                        f"message {sent[-1].sid}: the ledger belongs to another account or an "
+                        "earlier emulator session, and resuming from it would skip them. Pass "
+                        "send_bulk a new ledger= path (or delete that file) and run again."
+                    ) from None
+            except requests.exceptions.RequestException:
+                pass
+            self.clock.sleep(self.backoff(attempt, self.http.retry_after()))
 
     def deliver(self, previous: Outcome) -> Outcome:
         """Bring one recipient to a final outcome without ever creating a second message."""
@@ -272,6 +303,7 @@ class BulkSender:
         wanted = recipients.valid + [bad.raw for bad in recipients.invalid]
         outcomes = {to: known[to] for to in wanted}
         todo = [o for o in outcomes.values() if o.state not in DONE_STATES]
+        self.check_ledger(outcomes)
         for outcome in outcomes.values():
             if outcome.state == "invalid" and on_outcome:
                 on_outcome(outcome)
@@ -337,13 +369,25 @@ def unverified(client, numbers: list[str]) -> list[str] | None:
     return [n for n in numbers if n not in verified]
 
 
+def open_ledger(ledger, emulator) -> Ledger:
+    """The ledger to use. The default file outlives an in-memory emulator, so with one the
+    default ledger lives in memory beside it instead (re-running a cell still resumes)."""
+    if isinstance(ledger, Ledger):
+        return ledger
+    if ledger == DEFAULT_LEDGER and emulator is not None and emulator.store.path == ":memory:":
+        if emulator not in MEMORY_LEDGERS:
+            MEMORY_LEDGERS[emulator] = Ledger(":memory:")
+        return MEMORY_LEDGERS[emulator]
+    return Ledger(ledger)
+
+
 def default_workers(mps: float) -> int:
     """Enough requests in flight to hide ~0.4 s of API latency at the sender's rate."""
     return max(2, min(64, math.ceil(mps * LATENCY_TO_HIDE) + 2))
 
 
 def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, media_url=None,
-              ledger="bulk-ledger.sqlite", confirm=False, workers=None, clock=None,
+              ledger=DEFAULT_LEDGER, confirm=False, workers=None, clock=None,
               progress=True, *, mps=None, on_outcome=None, max_attempts=MAX_ATTEMPTS,
               seed=None) -> BulkResult:
     """Send `body` to every recipient once, paced to the sender's rate, resumable from `ledger`.
@@ -378,7 +422,7 @@ def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, 
         )
     emulator = emulator_of(client)
     clock = clock or (EmulatorClock(emulator) if emulator is not None else RealClock())
-    book = ledger if isinstance(ledger, Ledger) else Ledger(ledger)
+    book = open_ledger(ledger, emulator)
     sender = BulkSender(client, plan, from_, messaging_service_sid, book, clock,
                         workers or default_workers(plan.mps), max_attempts, seed)
     outcomes = sender.run(on_outcome, progress)

@@ -50,7 +50,7 @@ def run_child(emulator_db, ledger, kill_after: int | None) -> list[str]:
 def test_sigkill_at_random_points_then_resume_sends_everyone_exactly_once(tmp_path):
     emulator_db, ledger = str(tmp_path / "emulator.sqlite"), str(tmp_path / "ledger.sqlite")
     rng = random.Random(20261127)
-    campaign = campaign_id(BODY, SHORT_CODE, None, [])
+    campaign = campaign_id(ACCOUNT.sid, BODY, SHORT_CODE, None, [])
     killed_mid_run = created_but_unrecorded = 0
     for _ in range(KILLS):
         lines = run_child(emulator_db, ledger, kill_after=rng.randint(0, 6))

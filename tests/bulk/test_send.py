@@ -6,8 +6,14 @@ import pytest
 from twilio.http import HttpClient
 from twilio.rest import Client
 
-from helpers.bulk import BulkAborted, ConfirmationRequired, EmulatorClock, send_bulk
-from helpers.emulator import EmulatorHttpClient, seed
+from helpers.bulk import (
+    BulkAborted,
+    ConfirmationRequired,
+    EmulatorClock,
+    LedgerMismatch,
+    send_bulk,
+)
+from helpers.emulator import Emulator, EmulatorHttpClient, seed
 
 from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, numbers
 
@@ -131,6 +137,31 @@ def test_rerun_with_the_same_ledger_sends_nothing_twice(emulator, client, ledger
                       ledger=ledger, progress=False)
     assert len(other.sent) == 3  # another body is another campaign
     assert messages_per_recipient(emulator)[recipients[0]] == 2
+
+
+def test_default_ledger_lives_as_long_as_an_in_memory_emulator(emulator, client, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    send_bulk(client, numbers(4), BODY, from_=SHORT_CODE, progress=False)
+    again = send_bulk(client, numbers(6), BODY, from_=SHORT_CODE, progress=False)
+    assert max(messages_per_recipient(emulator).values()) == 1  # same emulator: resumed
+    assert len(again.sent) == 6 and again.ledger == ":memory:"
+    assert not (tmp_path / "bulk-ledger.sqlite").exists()  # nothing stale for the next kernel
+    fresh = Emulator()
+    fresh_client = Client(ACCOUNT.sid, ACCOUNT.auth_token, http_client=EmulatorHttpClient(fresh))
+    assert len(send_bulk(fresh_client, numbers(4), BODY, from_=SHORT_CODE,
+                         progress=False).sent) == 4
+    assert len(fresh.outbox(ACCOUNT.sid)) == 4  # a new emulator session starts afresh
+
+
+def test_a_ledger_from_another_emulator_session_is_refused(client, ledger):
+    send_bulk(client, numbers(5), BODY, from_=SHORT_CODE, ledger=ledger, progress=False)
+    later = Emulator()
+    later_client = Client(ACCOUNT.sid, ACCOUNT.auth_token, http_client=EmulatorHttpClient(later))
+    with pytest.raises(LedgerMismatch, match=r"Nothing was sent.*new ledger= path"):
+        send_bulk(later_client, numbers(8), BODY, from_=SHORT_CODE, ledger=ledger,
+                  progress=False)
+    assert later.outbox(ACCOUNT.sid) == []
 
 
 def test_invalid_numbers_are_reported_before_anything_is_sent(emulator, client, ledger, capsys):
