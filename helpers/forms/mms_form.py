@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from .mms_logic import parse_media_urls, preview_html
+from .mms_logic import is_offline, parse_media_urls, preview_html
 from .sms_form import SmsForm
 
 
 class MmsForm(SmsForm):
-    """To, Body and up to 10 media URLs (one per line), previewed as images before sending."""
+    """To, Body and up to 10 media URLs (one per line), previewed as images before sending.
+    `offline` (default: emulator mode) keeps the preview from fetching anything online."""
 
     title = "MMS form (To, Body, Media URLs, Send)"
 
     def __init__(self, client, from_: str, to: str = "", body: str = "", media_urls: str = "",
-                 trial: bool = False):
+                 trial: bool = False, offline: bool | None = None):
+        self.offline = is_offline() if offline is None else offline
         self.media = widgets.Textarea(
             value=media_urls,
             description="Media URLs",
@@ -36,4 +38,4 @@ class MmsForm(SmsForm):
 
     def _refresh(self, _change=None) -> None:
         super()._refresh()
-        self.media_preview.value = preview_html(self.media_urls())
+        self.media_preview.value = preview_html(self.media_urls(), self.offline)

@@ -78,11 +78,20 @@ def test_a_refusal_from_twilio_shows_guidance(sms_form, emulator):
     assert "Verified Caller IDs" in sms_form.result.value
 
 
-def test_the_mms_form_previews_each_image(mms_form):
-    mms_form.media.value = f"{OWL}\n\n{LOGO}\n"
-    assert mms_form.media_urls() == [OWL, LOGO]
-    assert mms_form.media_preview.value.count("<img ") == 2
+def test_the_mms_form_previews_each_image_without_going_online(mms_form):
+    mms_form.media.value = f"{OWL}\n\n{LOGO}\nhttps://example.com/cat.jpg"
+    assert mms_form.media_urls() == [OWL, LOGO, "https://example.com/cat.jpg"]
+    preview = mms_form.media_preview.value
+    assert preview.count("<img src='data:image/png;base64,") == 2  # the bundled demo image
+    assert "src='https://" not in preview
+    assert "offline: no preview for https://example.com/cat.jpg" in preview
     assert "estimated $0.0200" in mms_form.counter.value
+
+
+def test_live_the_preview_loads_the_urls(client, settings):
+    form = MmsForm(client, settings.from_number, media_urls=f"{OWL}\n{LOGO}", offline=False)
+    assert f"<img src='{OWL}'" in form.media_preview.value
+    assert f"<img src='{LOGO}'" in form.media_preview.value
 
 
 def test_the_mms_form_sends_the_images(mms_form, emulator):
