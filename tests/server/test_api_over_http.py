@@ -118,3 +118,13 @@ def test_state_survives_a_restart(db_path):
         assert client_for(second).messages(sid).fetch().body == TRIAL_PREFIX + "kept"
     finally:
         second.stop()
+
+
+def test_get_client_uses_the_server_when_its_url_is_set(server, monkeypatch):
+    from helpers import get_client, get_emulator
+
+    monkeypatch.setenv("TWILIO_EMULATOR_URL", server.url)
+    sid = get_client().messages.create(body="via env", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
+
+    assert get_emulator() is None  # the kernel keeps no emulator of its own
+    assert [m["sid"] for m in server.emulator.outbox()] == [sid]
