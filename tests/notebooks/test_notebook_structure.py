@@ -47,7 +47,7 @@ def test_a_lesson_ends_with_a_checked_exercise_and_a_hidden_solution(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_committed_outputs_hold_no_traceback_no_stderr_and_no_token(path):
+def test_committed_outputs_hold_no_traceback_no_stderr_no_token_no_web_load(path):
     for cell in cells(path):
         if cell["cell_type"] != "code":
             continue
@@ -56,6 +56,7 @@ def test_committed_outputs_hold_no_traceback_no_stderr_and_no_token(path):
             assert output["output_type"] != "error", source(cell)
             assert output.get("name") != "stderr", source(cell)
         assert not any(token in outputs_text(cell) for token in TOKENS)
+        assert not re.search(r"src=\\*['\"]https?://", outputs_text(cell)), "loads from the web"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
