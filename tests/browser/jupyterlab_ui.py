@@ -13,6 +13,8 @@ from playwright.sync_api import Locator, Page, expect
 from .services import JupyterLabServer
 
 RUN_ALL_TIMEOUT_MS = 120_000
+NOT_THIS_MACHINE = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
+CONTENTS_API = re.compile(r"/api/contents/")
 
 # The notebook panel with id `arg`, as a JS expression.
 PANEL = "[...window.jupyterapp.shell.widgets('main')].find(w => w.id === id)"
@@ -148,6 +150,27 @@ class JupyterLabUI:
         self.server = server
         self.artifacts = artifacts
         self.runs: dict[str, Notebook] = {}
+        self.external_requests: list[str] = []
+        self.refused_writes: list[str] = []
+        page.route(NOT_THIS_MACHINE, self._refuse_external)
+        page.route(CONTENTS_API, self._refuse_writes)
+
+    def _refuse_external(self, route) -> None:
+        """Offline means offline: record and abort any request that would leave the machine."""
+        self.external_requests.append(route.request.url)
+        route.abort()
+
+    def _refuse_writes(self, route) -> None:
+        """The repo is the learner's: record and abort any save, rename or delete of a file.
+        (Opening a notebook copies it to .ipynb_checkpoints/, git-ignored: that may pass.)"""
+        request = route.request
+        if request.method == "GET" or (
+            request.method == "POST" and request.url.endswith("/checkpoints")
+        ):
+            route.continue_()
+        else:
+            self.refused_writes.append(f"{request.method} {request.url}")
+            route.abort()
 
     def start(self) -> None:
         """Load JupyterLab with a fresh workspace (no tabs restored)."""
