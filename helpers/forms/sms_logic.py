@@ -36,11 +36,12 @@ class Preview:
 
     def __str__(self) -> str:
         c = self.count
-        plural = "" if c.segments == 1 else "s"
-        text = (
-            f"{c.segments} segment{plural} · {c.encoding} · {len(self.body)} characters"
-            f" · estimated ${self.price_usd:.4f}"
-        )
+        if self.media:  # an MMS is billed per message, whatever the length of its text
+            size = f"MMS with {self.media} media · {c.encoding} · {len(self.body)} characters"
+        else:
+            size = f"{c.segments} segment{'' if c.segments == 1 else 's'} · {c.encoding}"
+            size += f" · {len(self.body)} characters"
+        text = f"{size} · estimated ${self.price_usd:.4f}"
         if c.ucs2_chars:
             text += f" · UCS-2 because of: {' '.join(c.ucs2_chars)}"
         return text

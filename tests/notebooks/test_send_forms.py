@@ -85,7 +85,7 @@ def test_the_mms_form_previews_each_image_without_going_online(mms_form):
     assert preview.count("<img src='data:image/png;base64,") == 2  # the bundled demo image
     assert "src='https://" not in preview
     assert "offline: no preview for https://example.com/cat.jpg" in preview
-    assert "estimated $0.0200" in mms_form.counter.value
+    assert "MMS with 3 media · GSM-7 · 0 characters · estimated $0.0200" in mms_form.counter.value
 
 
 def test_live_the_preview_loads_the_urls(client, settings):
