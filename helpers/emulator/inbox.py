@@ -1,9 +1,11 @@
 """What the phone inbox shows: every message of a room (sent and received), ready to draw.
 
 The core's `outbox()` lists what was sent; the inbox also needs replies, media URLs and the
-encoding, so it reads the same store through the core's own row-to-JSON shape.
+encoding, so it reads the same store through the core's own row-to-JSON shape. It must stay
+cheap: the server asks twice a second while an inbox is open.
 """
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from helpers.segments import count_segments
@@ -13,21 +15,55 @@ from . import seed, shapes
 DEMO_HOST = "demo.twilio.com"
 
 
-def conversations(emulator, account_sid: str | None = None) -> list[dict]:
-    """Messages in and out (oldest first) as Twilio JSON plus `encoding` and `media_urls`."""
-    emulator.outbox()  # applies every status change due by now
-    query = "SELECT * FROM messages"
-    args: tuple = ()
+def conversations(emulator, account_sid: str | None = None,
+                  limit: int | None = None) -> list[dict]:
+    """Messages in and out (oldest first, the newest `limit` if given) as Twilio JSON plus
+    `encoding` and `media_urls`."""
+    apply_due_changes(emulator)
+    query, args = "SELECT * FROM messages", []
     if account_sid:
-        query, args = query + " WHERE account_sid = ?", (account_sid,)
+        query += " WHERE account_sid = ?"
+        args.append(account_sid)
+    query += " ORDER BY seq DESC"
+    if limit:
+        query += " LIMIT ?"
+        args.append(limit)
     with emulator.store.lock:
-        rows = emulator.store.db.execute(query + " ORDER BY seq", args).fetchall()
-        media = emulator.store.db.execute("SELECT message_sid, url FROM media ORDER BY seq")
-        urls: dict[str, list[str]] = {}
-        for message_sid, url in media.fetchall():
-            urls.setdefault(message_sid, []).append(url)
-    return [dict(shapes.message(row), encoding=count_segments(row["body"] or "").encoding,
+        rows = emulator.store.db.execute(query, args).fetchall()[::-1]
+        urls = media_urls(emulator, [row["sid"] for row in rows])
+    return [dict(shapes.message(row), encoding=encoding(row["body"] or ""),
                  media_urls=urls.get(row["sid"], [])) for row in rows]
+
+
+def media_urls(emulator, message_sids: list[str]) -> dict[str, list[str]]:
+    """The media URLs of these messages, in the order they were sent."""
+    urls: dict[str, list[str]] = {}
+    for start in range(0, len(message_sids), 500):
+        chunk = message_sids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for message_sid, url in emulator.store.db.execute(
+                f"SELECT message_sid, url FROM media WHERE message_sid IN ({marks}) ORDER BY seq",
+                chunk):
+            urls.setdefault(message_sid, []).append(url)
+    return urls
+
+
+@lru_cache(maxsize=4096)
+def encoding(body: str) -> str:
+    """GSM-7 or UCS-2, as Twilio's segment calculator decides."""
+    return count_segments(body).encoding
+
+
+def apply_due_changes(emulator) -> None:
+    """Bring statuses up to the emulator's clock (listing due callbacks does it, cheaply)."""
+    emulator.pending_callbacks()
+
+
+def state_version(emulator) -> tuple[int, int]:
+    """Changes whenever the store changes, by this process or another sharing the file."""
+    with emulator.store.lock:
+        data_version = emulator.store.db.execute("PRAGMA data_version").fetchone()[0]
+        return data_version, emulator.store.db.total_changes
 
 
 def clear_messages(emulator, account_sid: str | None = None) -> None:

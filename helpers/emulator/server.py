@@ -31,13 +31,20 @@ from starlette.staticfiles import StaticFiles
 from .callbacks import dispatcher_for
 from .chaos import ChaosTimeout
 from .inbox import accounts as seeded_accounts
-from .inbox import clear_messages, conversations, is_demo_media
+from .inbox import (
+    apply_due_changes,
+    clear_messages,
+    conversations,
+    is_demo_media,
+    state_version,
+)
 from .remote import OTHER_HOSTS_PREFIX, twilio_url
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 DEMO_IMAGE = STATIC / "owl.png"
 HEARTBEAT_SECONDS = 15.0
+INBOX_LIMIT = 500  # the inbox follows the newest messages of the whole room
 log = logging.getLogger(__name__)
 
 
@@ -56,6 +63,8 @@ class EmulatorService:
         self._subscribers: set[asyncio.Queue] = set()
         self._snapshot: dict[str, dict] = {}
         self._attempt_seq = 0
+        self._version: tuple[int, int] | None = None
+        self._resync = False
         self._wake = asyncio.Event()
 
     @staticmethod
@@ -83,13 +92,24 @@ class EmulatorService:
             except Exception:  # keep serving; the next tick tries again
                 log.exception("emulator server background task failed")
 
+    def resync(self) -> None:
+        """Messages were deleted: send every inbox a fresh snapshot rather than changes."""
+        self._resync = True
+        self.poke()
+
     async def publish_changes(self) -> None:
-        current = {m["sid"]: m for m in await self.call(conversations, self.emulator)}
-        removed = self._snapshot.keys() - current.keys()
-        changed = [m for sid, m in current.items() if self._snapshot.get(sid) != m]
-        self._snapshot = current
-        events = [("snapshot", list(current.values()))] if removed else [
-            ("message", m) for m in changed]
+        await self.call(apply_due_changes, self.emulator)
+        version = await self.call(state_version, self.emulator)
+        events: list[tuple[str, object]] = []
+        if version != self._version or self._resync:
+            self._version = version
+            current = await self._current()
+            if self._resync:
+                events.append(("snapshot", list(current.values())))
+            else:
+                events += [("message", m) for sid, m in current.items()
+                           if self._snapshot.get(sid) != m]
+            self._snapshot, self._resync = current, False
         attempts = self.dispatcher.attempts_for(since=self._attempt_seq)
         if attempts:
             self._attempt_seq = attempts[-1]["seq"]
@@ -98,10 +118,15 @@ class EmulatorService:
             for event in events:
                 queue.put_nowait(event)
 
+    async def _current(self) -> dict[str, dict]:
+        messages = await self.call(conversations, self.emulator, None, INBOX_LIMIT)
+        return {m["sid"]: m for m in messages}
+
     async def subscribe(self) -> asyncio.Queue:
         """A new inbox stream: it starts with a snapshot of messages and attempts."""
         if not self._subscribers:
-            self._snapshot = {m["sid"]: m for m in await self.call(conversations, self.emulator)}
+            self._version = await self.call(state_version, self.emulator)
+            self._snapshot = await self._current()
             logged = self.dispatcher.attempts_for()
             self._attempt_seq = logged[-1]["seq"] if logged else 0
         queue: asyncio.Queue = asyncio.Queue()
@@ -135,7 +160,10 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
         except ChaosTimeout as timed_out:
             await asyncio.sleep(timeout_hold)
             return JSONResponse({"error": f"emulated timeout: {timed_out}"}, status_code=504)
-        service.poke()
+        if request.method == "DELETE":
+            service.resync()
+        else:
+            service.poke()
         kept = {k: v for k, v in headers.items() if k.lower() != "content-length"}
         return Response(text if status != 204 else b"", status_code=status, headers=kept)
 
@@ -146,7 +174,7 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
         account = request.query_params.get("account_sid") or None
         if request.method == "DELETE":
             await service.call(clear_messages, emulator, account)
-            service.poke()
+            service.resync()
             return JSONResponse({"cleared": account or "all"})
         listed = await service.call(conversations, emulator, account)
         return JSONResponse({"messages": listed})

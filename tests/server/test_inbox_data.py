@@ -1,0 +1,40 @@
+"""What the inbox reads: the newest messages, replies included, changes from any process."""
+
+from twilio.rest import Client
+
+from helpers.emulator import Emulator, EmulatorHttpClient
+from helpers.emulator.clock import Clock
+from helpers.emulator.inbox import conversations, state_version
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL
+
+
+def test_newest_messages_oldest_first_with_replies_and_media(db_path):
+    emulator = Emulator(str(db_path), clock=Clock())
+    client = Client(TRIAL.sid, TRIAL.auth_token, http_client=EmulatorHttpClient(emulator))
+    for n in range(4):
+        client.messages.create(body=f"sms {n}", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    client.messages.create(body="owl", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           media_url=[DEMO_MEDIA_URL])
+    emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "reply")
+
+    newest = conversations(emulator, limit=3)
+
+    assert [m["body"][-5:] for m in newest] == ["sms 3", "- owl", "reply"]
+    assert [m["media_urls"] for m in newest] == [[], [DEMO_MEDIA_URL], []]
+    assert newest[-1]["direction"] == "inbound"
+
+
+def test_state_version_sees_another_process_and_the_clock(db_path):
+    server_side = Emulator(str(db_path), clock=Clock())
+    kernel_side = Emulator(str(db_path), clock=Clock())
+    client = Client(TRIAL.sid, TRIAL.auth_token, http_client=EmulatorHttpClient(kernel_side))
+    before = state_version(server_side)
+
+    client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    after_send = state_version(server_side)
+    kernel_side.clock.advance(10)
+    conversations(server_side)  # applies the status changes now due
+    after_delivery = state_version(server_side)
+
+    assert before != after_send != after_delivery
+    assert conversations(server_side)[0]["status"] == "delivered"
