@@ -55,13 +55,19 @@ def campaign_id(account_sid, body, from_, messaging_service_sid, media_url) -> s
 
 
 class Ledger:
-    """A sqlite file of outcomes, safe to use from several threads."""
+    """A sqlite file of outcomes, safe to use from several threads.
+
+    Writes from many threads are group-committed: each call returns once its row is on disk,
+    but writes queued while a commit is in progress share the next commit (and its fsync).
+    """
 
     def __init__(self, path: str = "bulk-ledger.sqlite"):
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                                    timeout=30)
         self._lock = threading.Lock()
+        self._queue_lock = threading.Lock()
+        self._queue: list[list] = []
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
@@ -72,8 +78,31 @@ class Ledger:
             self._db.close()
 
     def _write(self, sql: str, params=()) -> None:
+        """Run one statement and return once it is committed (possibly with others)."""
+        entry = [sql, params, None]  # the third slot: True once committed, or the error
+        with self._queue_lock:
+            self._queue.append(entry)
         with self._lock:
-            self._db.execute(sql, params)
+            if entry[2] is None:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                self._commit(batch)
+        if entry[2] is not True:
+            raise entry[2]
+
+    def _commit(self, batch: list[list]) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for sql, params, _ in batch:
+                self._db.execute(sql, params)
+            self._db.execute("COMMIT")
+            outcome = True
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            outcome = error
+        for entry in batch:
+            entry[2] = outcome
 
     def open_campaign(self, account_sid, body, from_, messaging_service_sid, media_url,
                       now: float) -> tuple[str, float]:

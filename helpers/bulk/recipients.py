@@ -57,8 +57,8 @@ class Recipients:
         return len(self.valid)
 
 
-def normalize(raw: str, default_region: str = "US") -> str:
-    """Return `raw` in E.164 (`+14158141829`) or raise ValueError with the reason."""
+def parse(raw: str, default_region: str = "US") -> phonenumbers.PhoneNumber:
+    """`raw` as a possible phone number, or ValueError with the reason."""
     text = str(raw).strip()
     if not text:
         raise ValueError("empty")
@@ -71,7 +71,7 @@ def normalize(raw: str, default_region: str = "US") -> str:
         raise ValueError(_LENGTH_REASONS.get(possible, "not a possible phone number"))
     if possible == ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
         raise ValueError("local number without an area code; add the area code")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def read_csv(path: str | Path) -> list[str]:
@@ -113,15 +113,16 @@ def load_recipients(recipients, default_region: str = "US") -> Recipients:
     result, seen = Recipients(), set()
     for raw in raws:
         try:
-            e164 = normalize(raw, default_region)
+            number = parse(raw, default_region)
         except ValueError as exc:
             result.invalid.append(Invalid(str(raw), str(exc)))
             continue
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         if e164 in seen:
             result.duplicates.append(Duplicate(str(raw), e164))
             continue
         seen.add(e164)
         result.valid.append(e164)
-        if not phonenumbers.is_valid_number(phonenumbers.parse(e164)):
+        if not phonenumbers.is_valid_number(number):
             result.unassigned.append(e164)
     return result
