@@ -152,8 +152,8 @@ class JupyterLabUI:
         self.runs: dict[str, Notebook] = {}
         self.external_requests: list[str] = []
         self.refused_writes: list[str] = []
-        page.route(NOT_THIS_MACHINE, self._refuse_external)
-        page.route(CONTENTS_API, self._refuse_writes)
+        page.context.route(NOT_THIS_MACHINE, self._refuse_external)
+        page.context.route(CONTENTS_API, self._refuse_writes)
 
     def _refuse_external(self, route) -> None:
         """Offline means offline: record and abort any request that would leave the machine."""
