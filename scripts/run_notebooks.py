@@ -3,7 +3,8 @@
     .venv/bin/python scripts/run_notebooks.py [notebooks/01_first_sms.ipynb ...]
 
 Without arguments it runs every numbered notebook. Each gets a new kernel (so a new emulator,
-whose manual clock starts at the same instant), runs from notebooks/, and is saved in place.
+whose manual clock starts at the same instant), runs from notebooks/ with an empty .env (yours is
+never read), and is saved in place.
 A cell that raises stops the run with the notebook left unchanged.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,8 +43,13 @@ def main(args: list[str]) -> None:
     os.environ.pop("TWILIO_EMULATOR_URL", None)
     os.environ.pop("TWILIO_EMULATOR_DB", None)
     paths = [Path(a).resolve() for a in args] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    for path in paths:
-        print(f"{path.relative_to(ROOT)}: {run(path):.1f} s", flush=True)
+    with tempfile.TemporaryDirectory() as empty:
+        # Your own .env stays out of the committed outputs (the .env form pre-fills from it).
+        env_file = Path(empty) / ".env"
+        env_file.write_text("")
+        os.environ["TUTORIAL_ENV_PATH"] = str(env_file)
+        for path in paths:
+            print(f"{path.relative_to(ROOT)}: {run(path):.1f} s", flush=True)
 
 
 if __name__ == "__main__":
