@@ -165,7 +165,9 @@ class BulkSender:
                  clock, workers: int, max_attempts: int = MAX_ATTEMPTS, seed=None):
         self.http = RecordingHttpClient(client.http_client)
         self.client = Client(client.username, client.password, client.account_sid,
-                             region=client.region, edge=client.edge, http_client=self.http)
+                             region=client.region, edge=client.edge, http_client=self.http,
+                             user_agent_extensions=client.user_agent_extensions,
+                             credential_provider=client.credential_provider)
         self.plan, self.from_, self.service = plan, from_, messaging_service_sid
         self.ledger, self.workers, self.max_attempts = ledger, workers, max_attempts
         self.flights = Flights()
@@ -333,16 +335,22 @@ class BulkSender:
         return list(outcomes.values())
 
     def refresh(self, outcomes: list[Outcome]) -> list[Outcome]:
-        """Fetch the current status of every sent message and store it in the ledger."""
-        fresh = []
-        for outcome in outcomes:
-            if outcome.state == "sent":
+        """Fetch the current status of every sent message (concurrently) into the ledger.
+        A message that cannot be fetched right now keeps its last known status."""
+
+        def fetch(outcome: Outcome) -> Outcome:
+            if outcome.state != "sent":
+                return outcome
+            try:
                 message = self.client.messages(outcome.sid).fetch()
-                self.ledger.update_status(outcome.sid, message.status, message.error_code)
-                outcome = replace(outcome, status=message.status, error_code=message.error_code,
-                                  error_message=message.error_message)
-            fresh.append(outcome)
-        return fresh
+            except (TwilioException, requests.exceptions.RequestException):
+                return outcome
+            self.ledger.update_status(outcome.sid, message.status, message.error_code)
+            return replace(outcome, status=message.status, error_code=message.error_code,
+                           error_message=message.error_message)
+
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bulk") as pool:
+            return list(pool.map(fetch, outcomes))
 
 
 def progress_bar(total: int, done: int):
