@@ -16,9 +16,12 @@ def scratch_notebook(jupyter_lab, request):
     folder = jupyter_lab.root / "test-artifacts" / "browser" / "scratch"
     folder.mkdir(parents=True, exist_ok=True)
 
-    def write(name: str, sources: list[str]) -> str:
+    def write(name: str, sources: list[str], tags: dict[int, list[str]] | None = None) -> str:
+        cells = [nbformat.v4.new_code_cell(source) for source in sources]
+        for index, cell_tags in (tags or {}).items():
+            cells[index].metadata["tags"] = cell_tags
         notebook = nbformat.v4.new_notebook(
-            cells=[nbformat.v4.new_code_cell(source) for source in sources],
+            cells=cells,
             metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}},
         )
         path = folder / f"{request.node.name}-{name}.ipynb"
@@ -39,12 +42,13 @@ def test_run_all_renders_every_cell_output(lab, scratch_notebook):
 
 
 def test_an_exception_stops_the_run_and_is_reported(lab, scratch_notebook):
-    notebook = lab.run(scratch_notebook("broken", ["x = 1", "1 / 0", "print('never runs')"]))
+    sources = ["raise ValueError('shown on purpose')", "1 / 0", "print('never runs')"]
+    notebook = lab.run(scratch_notebook("broken", sources, tags={0: ["raises-exception"]}))
 
     assert notebook.errors() == ["cell 1: ZeroDivisionError: division by zero"]
     assert notebook.unexecuted_cells() == [2]
-    expect(notebook.outputs).to_have_count(1)
-    expect(notebook.outputs).to_contain_text("ZeroDivisionError")
+    expect(notebook.outputs).to_have_count(2)
+    expect(notebook.outputs.last).to_contain_text("ZeroDivisionError")
 
 
 def test_kernels_run_in_emulator_mode_with_a_private_env_file(lab, scratch_notebook):
