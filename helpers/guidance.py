@@ -13,9 +13,13 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import requests
+import twilio
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
+
+from .config import ConfigError
 
 DOCS_URL = "https://www.twilio.com/docs/errors/{code}"
 
@@ -321,6 +325,12 @@ def explain(error: BaseException | int) -> Guidance:
         )
     if isinstance(error, TwilioServiceException):
         return for_code(int(error.code), error.detail or error.title, error.status)
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return Guidance(
+            "Could not connect in time",
+            "The request never reached Twilio, so nothing was created.",
+            "Retry after a pause; check your connection if it keeps happening.",
+        )
     if isinstance(error, requests.exceptions.Timeout):
         return Guidance(
             "The request timed out",
@@ -351,13 +361,28 @@ def explain(error: BaseException | int) -> Guidance:
 
 
 HANDLED = (TwilioException, requests.exceptions.RequestException, ValueError)
+_OWN_CODE = (Path(__file__).resolve().parent, Path(twilio.__file__).resolve().parent)
+
+
+def _is_handled(exc: BaseException) -> bool:
+    """Twilio, network and settings errors; a ValueError only when the helpers or the twilio
+    library raised it (bad input they checked), not from a bug in the learner's own code."""
+    if not isinstance(exc, HANDLED):
+        return False
+    if not isinstance(exc, ValueError) or isinstance(exc, ConfigError):
+        return True
+    tb = exc.__traceback__
+    while tb and tb.tb_next:
+        tb = tb.tb_next
+    origin = Path(tb.tb_frame.f_code.co_filename).resolve() if tb else None
+    return origin is not None and any(origin.is_relative_to(root) for root in _OWN_CODE)
 
 
 class friendly_errors:
     """Context manager: show guidance for a Twilio, network or input error instead of a traceback.
 
     After the block, `.guidance` holds the Guidance shown (None if nothing failed). Other
-    exceptions (bugs in your own code) propagate as usual.
+    exceptions, including a ValueError from your own code, propagate as usual.
     """
 
     def __init__(self, show: bool = True):
@@ -368,7 +393,7 @@ class friendly_errors:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc is None or not isinstance(exc, HANDLED):
+        if exc is None or not _is_handled(exc):
             return False
         self.guidance = explain(exc)
         if self.show:

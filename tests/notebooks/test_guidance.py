@@ -86,3 +86,28 @@ def test_friendly_errors_is_quiet_when_nothing_fails():
     with friendly_errors(show=False) as caught:
         pass
     assert caught.guidance is None
+
+
+def test_a_connect_timeout_is_safe_to_retry():
+    guide = explain(requests.exceptions.ConnectTimeout("connect timed out"))
+    assert "nothing was created" in guide.meaning and "Retry" in guide.fix
+
+
+def test_bad_input_caught_by_the_helpers_becomes_guidance():
+    from helpers import to_e164
+
+    with friendly_errors(show=False) as caught:
+        to_e164("(555) 867-5310")
+    assert "did you mean +15558675310?" in caught.guidance.meaning
+
+
+def test_a_value_error_from_the_learners_own_code_is_not_hidden():
+    with pytest.raises(ValueError), friendly_errors(show=False):
+        int("not a number")
+
+
+def test_a_timeout_from_the_emulator_becomes_guidance(client, emulator, settings):
+    emulator.set_chaos(ptimeout=1.0, seed=1)
+    with friendly_errors(show=False) as caught:
+        client.messages.create(body="Hi", from_=settings.from_number, to=settings.my_phone_number)
+    assert caught.guidance.title in ("The request timed out", "Could not connect in time")
