@@ -51,5 +51,15 @@ class EmulatorServerHttpClient(TwilioHttpClient):
     def __repr__(self) -> str:
         return f"EmulatorServerHttpClient({self.base_url!r})"
 
+    @property
+    def last_request(self):
+        """The last request sent, as for the in-process `EmulatorHttpClient`."""
+        return self._test_only_last_request
+
+    @property
+    def last_response(self):
+        """The last response received (status_code, text, headers)."""
+        return self._test_only_last_response
+
     def request(self, method, url, *args, **kwargs):
         return super().request(method, self.base_url + local_path(url), *args, **kwargs)

@@ -88,3 +88,24 @@ def test_accounts_are_listed_without_tokens(server):
     body = admin(server, "GET", "accounts").text
     assert TRIAL.sid in body and UPGRADED.sid in body
     assert TRIAL.auth_token not in body and UPGRADED.auth_token not in body
+
+
+def test_chaos_timeout_is_a_real_read_timeout_and_may_still_have_sent(db_path):
+    from requests.exceptions import ReadTimeout
+    from twilio.rest import Client
+
+    from helpers.emulator import Emulator
+    from helpers.emulator.clock import Clock
+    from helpers.emulator.remote import EmulatorServerHttpClient
+    from helpers.emulator.server import BackgroundServer, create_app
+
+    emulator = Emulator(str(db_path), clock=Clock())
+    emulator.set_chaos(ptimeout=1.0, seed=3)
+    with BackgroundServer(create_app(emulator, deliver_callbacks=False, timeout_hold=1.0)) as srv:
+        client = Client(TRIAL.sid, TRIAL.auth_token,
+                        http_client=EmulatorServerHttpClient(srv.url, timeout=0.2))
+        for _ in range(6):
+            with pytest.raises(ReadTimeout):
+                client.messages.create(body="maybe", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    # Some timed out before Twilio processed them, some after: those were sent all the same.
+    assert 0 < len(emulator.outbox()) < 6
