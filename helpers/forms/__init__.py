@@ -2,6 +2,7 @@
 
 from .env_form import EnvForm
 from .mms_form import MmsForm
+from .mms_logic import preview_media
 from .sms_form import SmsForm
 
-__all__ = ["EnvForm", "MmsForm", "SmsForm"]
+__all__ = ["EnvForm", "MmsForm", "SmsForm", "preview_media"]
