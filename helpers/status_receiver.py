@@ -5,13 +5,19 @@
         ...
         receiver.received   # one dict per POST: url, params, signature
 
-It runs on a free loopback port in a background thread. It records every request as it came,
-so the notebook can check signatures itself with `twilio.request_validator.RequestValidator`.
+It runs on a loopback port (a free one unless `port` is given) in a background thread. It
+records every request as it came, so the notebook can check signatures itself with
+`twilio.request_validator.RequestValidator`.
+
+With a real account Twilio must reach it from the internet: start a tunnel such as
+`ngrok http 5000` and use `StatusReceiver(port=5000, public_url="https://<id>.ngrok.app")`.
+`url` is then the public address, and each request is recorded with the URL Twilio called
+(the one it signed), not the local one.
 """
 
 import threading
 from collections.abc import Iterable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,18 +31,29 @@ from .emulator.server import BackgroundServer
 class StatusReceiver:
     """Records the status callbacks POSTed to `self.url`; answers 204 (or `fail_with` codes)."""
 
-    def __init__(self, path: str = "/status", fail_with: Iterable[int] = ()):
+    def __init__(self, path: str = "/status", fail_with: Iterable[int] = (), port: int = 0,
+                 public_url: str | None = None):
         self.path = path
+        self.public_url = public_url.rstrip("/") if public_url else None
         self.received: list[dict] = []
         self._failures = list(fail_with)
         self._arrived = threading.Condition()
         app = Starlette(routes=[Route(path, self._receive, methods=["POST"])])
-        self._server = BackgroundServer(app)
+        self._server = BackgroundServer(app, port=port)
 
     @property
     def url(self) -> str:
         """The callback URL to pass as `status_callback=`."""
-        return self._server.url + self.path
+        return (self.public_url or self._server.url) + self.path
+
+    def latest(self) -> dict:
+        """The last request received, or a LookupError saying why none has arrived."""
+        if not self.received:
+            raise LookupError(
+                "No status callback has arrived yet. Let time pass (wait) after sending with "
+                f"status_callback={self.url!r}. With a real account Twilio cannot reach "
+                "127.0.0.1: start a tunnel and pass public_url= (see help(StatusReceiver)).")
+        return self.received[-1]
 
     def fail_next(self, *status_codes: int) -> None:
         """Answer the next requests with these HTTP status codes (to watch Twilio retry)."""
@@ -52,8 +69,12 @@ class StatusReceiver:
         body = (await request.body()).decode()
         with self._arrived:
             status = self._failures.pop(0) if self._failures else 204
+            called = request.url
+            if self.public_url:  # the address Twilio called (and signed), not the local one
+                public = urlsplit(self.public_url)
+                called = called.replace(scheme=public.scheme, netloc=public.netloc)
             self.received.append({
-                "url": str(request.url),
+                "url": str(called),
                 "params": dict(parse_qsl(body, keep_blank_values=True)),
                 "signature": request.headers.get(SIGNATURE_HEADER, ""),
                 "answered": status,

@@ -1,0 +1,40 @@
+"""The notebook's callback receiver: records what arrived, and the URL Twilio signed."""
+
+import pytest
+import requests
+from twilio.request_validator import RequestValidator
+
+from helpers.emulator.callbacks import SIGNATURE_HEADER, compute_signature
+from helpers.status_receiver import StatusReceiver
+
+TOKEN = "12345"
+PARAMS = {"MessageSid": "SM" + "1" * 32, "MessageStatus": "delivered"}
+
+
+def test_behind_a_tunnel_the_public_url_is_recorded_and_validates():
+    public = "https://abc123.ngrok.app"
+    with StatusReceiver(public_url=public + "/") as receiver:
+        assert receiver.url == public + "/status"
+        signature = compute_signature(TOKEN, receiver.url, PARAMS)  # what Twilio would send
+        local = receiver.url.replace(public, receiver._server.url)
+        requests.post(local, data=PARAMS, headers={SIGNATURE_HEADER: signature}, timeout=5)
+
+        got = receiver.latest()
+    assert got["url"] == public + "/status"
+    assert RequestValidator(TOKEN).validate(got["url"], got["params"], got["signature"])
+
+
+def test_no_callback_yet_is_a_lookup_error_with_the_fix():
+    with StatusReceiver() as receiver:
+        with pytest.raises(LookupError, match="public_url="):
+            receiver.latest()
+
+
+def test_fail_next_answers_errors_then_204():
+    with StatusReceiver() as receiver:
+        receiver.fail_next(503)
+        codes = [requests.post(receiver.url, data=PARAMS, timeout=5).status_code
+                 for _ in range(2)]
+    assert codes == [503, 204]
+    assert [r["answered"] for r in receiver.received] == [503, 204]
+    assert receiver.statuses(PARAMS["MessageSid"]) == ["delivered", "delivered"]
