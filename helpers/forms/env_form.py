@@ -44,6 +44,7 @@ class EnvForm(FormView):
         self.save_button = widgets.Button(description="Save to .env", button_style="primary")
         self.result = widgets.HTML()
         self.last_result: env_logic.SaveResult | None = None
+        self._unsaved_token = ""  # a valid token typed before another field was fixed
         self.save_button.on_click(self._save)
         super().__init__(
             self.account_sid,
@@ -56,16 +57,24 @@ class EnvForm(FormView):
         )
 
     def values(self) -> dict[str, str]:
+        """What the fields hold now (the token box is emptied on every click)."""
         return {name: getattr(self, name).value for name in env_logic.FIELDS}
 
     def _save(self, _button=None) -> None:
-        result = env_logic.save(self.values(), self.path)
+        typed = self.auth_token.value
+        self.auth_token.value = ""  # the token never stays in the page, saved or not
+        if typed:
+            self._unsaved_token = typed
+        result = env_logic.save(self.values() | {"auth_token": self._unsaved_token}, self.path)
         self.last_result = result
+        if result.saved or "auth_token" in result.errors:
+            self._unsaved_token = ""  # saved, or not worth keeping
         if result.saved:
-            self.auth_token.value = ""  # once saved, the token does not stay in the page
             self.auth_token.placeholder = "saved: leave empty to keep it"
             self.result.value = f"<div style='color:#1b5e20'>✔ {html.escape(result.message)}</div>"
             return
+        if self._unsaved_token:
+            self.auth_token.placeholder = "kept from your last try: leave empty to use it"
         items = "".join(
             f"<li><b>{getattr(self, name).description}:</b> {html.escape(text)}</li>"
             for name, text in result.errors.items()

@@ -127,7 +127,7 @@ def save(values: dict[str, str], path: Path) -> SaveResult:
     existing = current_values(path)
     errors = check(values, token_saved=bool(existing.get(FIELDS["auth_token"])))
     if errors:
-        return SaveResult(False, errors, "Nothing was saved: fix the highlighted fields.")
+        return SaveResult(False, errors, "Nothing was saved: fix the fields listed below.")
     updates = {}
     for name, variable in FIELDS.items():
         value = values.get(name, "").strip()

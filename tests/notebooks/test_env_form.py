@@ -115,3 +115,25 @@ def test_the_form_displays_as_a_stable_summary(private_env):
     bundle = EnvForm(private_env)._repr_mimebundle_()
     assert bundle["text/plain"].startswith("Twilio credentials form (.env)")
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_after_a_failed_save_the_token_leaves_the_page_but_is_not_lost(private_env):
+    form = EnvForm(private_env)
+    fill(form, mine="12")
+    form.save_button.click()
+    assert not form.last_result.saved and form.auth_token.value == ""
+    assert TOKEN not in form.result.value
+    assert "kept from your last try" in form.auth_token.placeholder
+    form.my_phone_number.value = "+15558675310"
+    form.save_button.click()  # token box left empty: the one typed before is used
+    assert form.last_result.saved
+    assert f"TWILIO_AUTH_TOKEN={TOKEN}\n" in private_env.read_text()
+
+
+def test_a_malformed_token_is_not_kept(private_env):
+    form = EnvForm(private_env)
+    fill(form, token="short")
+    form.save_button.click()
+    fill(form, token="")
+    form.save_button.click()
+    assert "auth_token" in form.last_result.errors
