@@ -164,6 +164,17 @@ def test_a_ledger_from_another_emulator_session_is_refused(client, ledger):
     assert later.outbox(ACCOUNT.sid) == []
 
 
+def test_csv_recipients_are_sent_once_each(emulator, client, ledger, tmp_path):
+    path = tmp_path / "members.csv"
+    path.write_text("name,mobile\nAda,(202) 555-0161\nAlan,+1 202 555 0162\n"
+                    "Ada again,202.555.0161\nNobody,n/a\n")
+    result = send_bulk(client, str(path), BODY, from_=SHORT_CODE, ledger=ledger,
+                       progress=False)
+    assert messages_per_recipient(emulator) == Counter({"+12025550161": 1, "+12025550162": 1})
+    assert result.counts == Counter({"queued": 2, "invalid": 1})
+    assert [d.raw for d in result.plan.recipients.duplicates] == ["202.555.0161"]
+
+
 def test_invalid_numbers_are_reported_before_anything_is_sent(emulator, client, ledger, capsys):
     seen = []
     result = send_bulk(
