@@ -8,14 +8,13 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
+from ..emulator.models import MAX_BODY
+from ..emulator.seed import TRIAL_PREFIX
 from ..guidance import HANDLED, Guidance, explain
 from ..phone import to_e164
 from ..pricing import estimate_usd
 from ..segments import count_segments
 from .mms_logic import media_problem
-
-TRIAL_PREFIX = "Sent from your Twilio trial account - "
-MAX_BODY = 1600
 
 
 @dataclass(frozen=True)
