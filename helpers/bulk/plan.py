@@ -50,6 +50,23 @@ def service_pool(client, messaging_service_sid: str) -> list[str]:
     return numbers
 
 
+def account_is_trial(client) -> bool | None:
+    """True for a trial account, None if the account cannot be read."""
+    try:
+        return client.api.v2010.accounts(client.account_sid).fetch().type == "Trial"
+    except Exception:  # noqa: BLE001 - only refines the plan
+        return None
+
+
+def unverified(client, numbers: list[str]) -> list[str] | None:
+    """Recipients that are not verified caller IDs of the account, None if unknown."""
+    try:
+        verified = {c.phone_number for c in client.outgoing_caller_ids.list()}
+    except Exception:  # noqa: BLE001 - only refines the warning
+        return None
+    return [n for n in numbers if n not in verified]
+
+
 def check_message(body: str | None, media_url, from_, messaging_service_sid) -> list[str]:
     """Raise BulkInputError for what Twilio would reject for every recipient; return media URLs."""
     media = [media_url] if isinstance(media_url, str) else list(media_url or [])
@@ -169,14 +186,24 @@ def plan_bulk(recipients, body, from_=None, messaging_service_sid=None, *, media
               client=None, trial=None, mps=None) -> Plan:
     """Dry run: read the recipients and describe the send without sending anything.
 
-    recipients: a list of numbers or a CSV path. `client` (optional) lets the plan read a
-    Messaging Service's sender pool; `trial=True` counts Twilio's trial prefix in the segments;
-    `mps` overrides the sender's rate.
+    recipients: a list of numbers or a CSV path. With `client`, the plan reads the account
+    (a trial account's prefix counts in the segments; unverified recipients are flagged) and a
+    Messaging Service's sender pool. `trial` overrides the account lookup, `mps` the rate.
     """
     media = check_message(body, media_url, from_, messaging_service_sid)
     recipients = load_recipients(recipients)
+    if trial is None and client is not None:
+        trial = account_is_trial(client)
     counted = count_segments((TRIAL_PREFIX if trial else "") + (body or ""))
     warnings = []
+    missing = unverified(client, recipients.valid) if trial and client is not None else None
+    if missing:
+        warnings.append(
+            f"Trial account: {len(missing)} recipient(s) are not verified caller IDs and "
+            f"will fail with error 21608 ({', '.join(missing[:5])}"
+            f"{' ...' if len(missing) > 5 else ''}). Verify them in the Console "
+            "(Phone Numbers > Verified Caller IDs) or upgrade the account."
+        )
     if from_:
         sender = f"{sender_kind(from_)} {from_}"
         rate = SENDER_MPS[sender_kind(from_)]

@@ -360,23 +360,6 @@ def progress_bar(total: int, done: int):
     return tqdm(total=total, initial=done, desc="Sending", unit="msg")
 
 
-def account_is_trial(client) -> bool | None:
-    """True for a trial account, None if the account cannot be read."""
-    try:
-        return client.api.v2010.accounts(client.account_sid).fetch().type == "Trial"
-    except Exception:  # noqa: BLE001 - only refines the plan
-        return None
-
-
-def unverified(client, numbers: list[str]) -> list[str] | None:
-    """Recipients that are not verified caller IDs of the account, None if unknown."""
-    try:
-        verified = {c.phone_number for c in client.outgoing_caller_ids.list()}
-    except Exception:  # noqa: BLE001 - only refines the warning
-        return None
-    return [n for n in numbers if n not in verified]
-
-
 def open_ledger(ledger, emulator) -> Ledger:
     """The ledger to use. The default file outlives an in-memory emulator, so with one the
     default ledger lives in memory beside it instead (re-running a cell still resumes)."""
@@ -408,18 +391,8 @@ def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, 
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
     live = not is_emulated(client)
-    trial = account_is_trial(client)
     plan = plan_bulk(recipients, body, from_, messaging_service_sid, media_url=media_url,
-                     client=client, trial=trial, mps=mps)
-    if trial:
-        missing = unverified(client, plan.recipients.valid)
-        if missing:
-            plan.warnings.append(
-                f"Trial account: {len(missing)} recipient(s) are not verified caller IDs and "
-                f"will fail with error 21608 ({', '.join(missing[:5])}"
-                f"{' ...' if len(missing) > 5 else ''}). Verify them in the Console "
-                "(Phone Numbers > Verified Caller IDs) or upgrade the account."
-            )
+                     client=client, mps=mps)
     if live or progress or plan.recipients.invalid or plan.warnings:
         print(plan)
     if live and not confirm:

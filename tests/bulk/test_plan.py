@@ -1,8 +1,10 @@
 """The dry run: count, segments and encoding, estimated cost and time at the sender's rate."""
 
 import pytest
+from twilio.rest import Client
 
 from helpers.bulk import BulkInputError, plan_bulk
+from helpers.emulator import EmulatorHttpClient, seed
 from helpers.emulator.models import PRICE_MMS, PRICE_SMS_NORTH_AMERICA
 
 from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, TOLL_FREE, numbers
@@ -37,6 +39,17 @@ def test_unicode_body_is_ucs2_and_the_trial_prefix_counts():
     body = "b" * 130
     assert plan_bulk(numbers(1), body, from_=LONG_CODE).segments == 1
     assert plan_bulk(numbers(1), body, from_=LONG_CODE, trial=True).segments == 2
+
+
+def test_with_a_trial_client_the_plan_counts_the_prefix_and_flags_unverified(emulator):
+    trial = Client(seed.TRIAL.sid, seed.TRIAL.auth_token,
+                   http_client=EmulatorHttpClient(emulator))
+    plan = plan_bulk([seed.DEFAULT_TO, "+12025550150"], "b" * 130, from_=seed.DEFAULT_FROM,
+                     client=trial)
+    assert plan.trial is True and plan.segments == 2  # 38-character prefix + 130
+    assert any("1 recipient(s) are not verified" in w and "+12025550150" in w
+               for w in plan.warnings)
+    assert emulator.outbox(seed.TRIAL.sid) == []  # a dry run sends nothing
 
 
 def test_messaging_service_rate_is_its_sender_pool(client):
