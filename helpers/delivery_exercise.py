@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .exercises import Result, Solution, sent_messages
+from .exercises import SOLUTIONS, Result, sent_messages
 
 FAILED = ("undelivered", "failed")
 
@@ -16,6 +16,8 @@ for callback in receiver.received:
     if params["MessageStatus"] in ("undelivered", "failed"):
         failure_report[params["To"]] = int(params["ErrorCode"])
 check_failure_report(failure_report)"""
+# Revealed with helpers.exercises.solution("failure_report"), like every other exercise.
+SOLUTIONS.setdefault("failure_report", SOLUTION)
 
 
 def check_failure_report(report: dict) -> Result:
@@ -45,7 +47,3 @@ def check_failure_report(report: dict) -> Result:
     return Result(True, f"{len(expected)} failed messages, each with its error code, and the "
                         "forged callback was ignored.")
 
-
-def failure_report_solution() -> Solution:
-    """A worked answer, revealed with a click."""
-    return Solution("failure_report", SOLUTION)
