@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from datetime import UTC, datetime
 
 MIN_SLEEP = 1e-4  # a wait shorter than this (float noise) still makes progress
 
@@ -41,15 +40,6 @@ class EmulatorClock:
             self.emulator.clock.advance(seconds)
         else:
             time.sleep(seconds)
-
-
-def to_epoch(moment) -> float:
-    """Epoch seconds from a datetime (naive means UTC) or a number."""
-    if isinstance(moment, datetime):
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        return moment.timestamp()
-    return float(moment)
 
 
 class TokenBucket:

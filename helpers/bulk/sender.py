@@ -25,7 +25,7 @@ from twilio.http import HttpClient
 from twilio.rest import Client
 
 from .ledger import DONE_STATES, Ledger, Outcome
-from .pacing import EmulatorClock, RealClock, TokenBucket, to_epoch
+from .pacing import EmulatorClock, RealClock, TokenBucket
 from .plan import TRIAL_PREFIX, Plan, plan_bulk
 from .report import BulkResult
 
@@ -206,13 +206,15 @@ class BulkSender:
                            error_code=message.error_code, error_message=message.error_message)
 
     def matches(self, message) -> bool:
-        """Is `message` this campaign's message (same body, sender, sent since it began)?"""
+        """Is `message` this campaign's message (same body, sender, created since it began)?
+        A message without a date counts: better skip a recipient than message them twice."""
         body = (message.body or "").removeprefix(TRIAL_PREFIX)
+        created = message.date_created
         return (
             body == self.plan.body
             and (not self.service or message.messaging_service_sid == self.service)
             and str(message.direction).startswith("outbound")
-            and to_epoch(message.date_created) >= self.since - CLOCK_SLACK
+            and (created is None or created.timestamp() >= self.since - CLOCK_SLACK)
         )
 
     def find_existing(self, to: str):
