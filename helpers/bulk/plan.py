@@ -123,7 +123,8 @@ class Plan:
 
     @property
     def priced_count(self) -> int:
-        """Recipients in the US and Canada (+1), whose price the estimate knows."""
+        """Recipients with +1 numbers (US, Canada, the rest of the NANP), priced at the US
+        list price; other countries are priced by country and left out of the estimate."""
         return sum(1 for number in self.recipients.valid if number.startswith("+1"))
 
     @property
