@@ -123,6 +123,8 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
     home = tmp_path_factory.mktemp("browser-session")
     shutil.copytree(CONFIG, home / "config")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for stale in ARTIFACTS.glob("*.png"):
+        stale.unlink()
     emulator = EmulatorServer(f"http://127.0.0.1:{free_port()}", home / "emulator.sqlite")
     env = jupyter_environment(home, emulator)
     lab = JupyterLabServer(

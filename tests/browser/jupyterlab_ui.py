@@ -135,8 +135,10 @@ class Notebook:
             self.id,
         )
 
-    def screenshot(self, name: str, target: Locator | None = None) -> Path:
-        return self.lab.screenshot(f"{self.name}-{name}", target)
+    def screenshot(
+        self, name: str, target: Locator | None = None, max_height: int | None = None
+    ) -> Path:
+        return self.lab.screenshot(f"{self.name}-{name}", target, max_height)
 
 
 class JupyterLabUI:
@@ -209,8 +211,19 @@ class JupyterLabUI:
         label = re.compile(f"^{re.escape(item)}$")
         self.page.locator(".lm-Menu-itemLabel", has_text=label).click()
 
-    def screenshot(self, name: str, target: Locator | None = None) -> Path:
-        """Save a PNG of the page (or of `target`) under the artifacts directory."""
+    def screenshot(
+        self, name: str, target: Locator | None = None, max_height: int | None = None
+    ) -> Path:
+        """Save a PNG of the page, or of `target` (its top `max_height` pixels if given)."""
         path = self.artifacts / f"{name}.png"
-        (target or self.page).screenshot(path=path)
+        self.page.mouse.move(0, 0)  # no hover effects in the picture
+        if target is None:
+            self.page.screenshot(path=path)
+        elif max_height is None:
+            target.screenshot(path=path)
+        else:
+            target.scroll_into_view_if_needed()
+            box = target.bounding_box()
+            box["height"] = min(box["height"], max_height)
+            self.page.screenshot(path=path, clip=box)
         return path

@@ -28,5 +28,6 @@ def test_a_message_sent_from_a_notebook_appears_in_the_open_inbox(lab, emulator_
     expect(bubble).to_contain_text("Straight to the inbox 📬")
     expect(bubble).to_have_attribute("data-encoding", "UCS-2")
     bubble.scroll_into_view_if_needed()
-    inbox.screenshot(path=lab.artifacts / "inbox-message-from-notebook.png")
+    phones = {"x": 0, "y": 0, "width": 1280, "height": 620}
+    inbox.screenshot(path=lab.artifacts / "inbox-message-from-notebook.png", clip=phones)
     inbox.close()

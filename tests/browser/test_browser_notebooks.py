@@ -54,7 +54,7 @@ def inspect_response(notebook: Notebook) -> None:
         ("num_segments", "'1'"),
     ]:
         expect(table).to_contain_text(re.compile(rf"^{field}\s+{value}$", re.MULTILINE))
-    notebook.screenshot("response-table", table)
+    notebook.screenshot("response-table", table, max_height=330)
     expect(notebook.output_of("message = message.fetch()")).to_contain_text("delivered")
 
 
