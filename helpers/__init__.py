@@ -1,13 +1,21 @@
-"""Helpers for the Twilio SMS/MMS tutorial: settings, the client, the mode banner and friends."""
+"""Helpers for the Twilio SMS/MMS tutorial: settings, the client, the mode banner and friends.
+
+The forms live in `helpers.forms` and the bulk sender in `helpers.bulk`.
+"""
 
 from .client import get_client, get_emulator, wait
 from .config import ConfigError, Settings, get_settings
 from .display import show_mode
+from .guidance import explain, friendly_errors
 from .phone import to_e164
+from .segments import count_segments
 
 __all__ = [
     "ConfigError",
     "Settings",
+    "count_segments",
+    "explain",
+    "friendly_errors",
     "get_client",
     "get_emulator",
     "get_settings",
