@@ -83,6 +83,11 @@ def _message_path(request: Request, sid: str) -> str:
     return f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}.json"
 
 
+def _is_number(text: str) -> bool:
+    """ASCII digits only ("²".isdigit() is True, but int("²") fails)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def _flag(value: str | None) -> bool:
     return (value or "").lower() == "true"
 
@@ -91,7 +96,7 @@ def create_message(messaging: Messaging, request: Request) -> tuple[int, dict]:
     form = request.form
     validity = form.get("ValidityPeriod")
     if validity is not None:
-        if not validity.isdigit() or not 1 <= int(validity) <= 36000:
+        if not _is_number(validity) or not 1 <= int(validity) <= 36000:
             raise TwilioError(20001, detail="ValidityPeriod must be between 1 and 36000 seconds")
     new = NewMessage(
         to=form.get("To"),
@@ -111,7 +116,7 @@ def _page_size(form: Form) -> int:
     raw = form.get("PageSize")
     if raw is None:
         return DEFAULT_PAGE_SIZE
-    if not raw.isdigit() or int(raw) < 1:
+    if not _is_number(raw) or int(raw) < 1:
         raise TwilioError(20001, detail=f"PageSize must be a positive integer, got {raw!r}")
     return min(int(raw), MAX_PAGE_SIZE)
 
@@ -119,7 +124,7 @@ def _page_size(form: Form) -> int:
 def list_messages(messaging: Messaging, request: Request) -> tuple[int, dict]:
     form = request.form
     size = _page_size(form)
-    page = int(form.get("Page")) if (form.get("Page") or "").isdigit() else 0
+    page = int(form.get("Page")) if _is_number(form.get("Page") or "") else 0
     token = form.get("PageToken")
     before_seq = None
     if token:
