@@ -16,7 +16,6 @@ With a real account Twilio must reach it from the internet: start a tunnel such 
 """
 
 import threading
-from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 from starlette.applications import Starlette
@@ -29,14 +28,13 @@ from .emulator.server import BackgroundServer
 
 
 class StatusReceiver:
-    """Records the status callbacks POSTed to `self.url`; answers 204 (or `fail_with` codes)."""
+    """Records the status callbacks POSTed to `self.url`; answers 204 (see `fail_next`)."""
 
-    def __init__(self, path: str = "/status", fail_with: Iterable[int] = (), port: int = 0,
-                 public_url: str | None = None):
+    def __init__(self, path: str = "/status", port: int = 0, public_url: str | None = None):
         self.path = path
         self.public_url = public_url.rstrip("/") if public_url else None
         self.received: list[dict] = []
-        self._failures = list(fail_with)
+        self._failures: list[int] = []
         self._arrived = threading.Condition()
         app = Starlette(routes=[Route(path, self._receive, methods=["POST"])])
         self._server = BackgroundServer(app, port=port)
@@ -45,6 +43,11 @@ class StatusReceiver:
     def url(self) -> str:
         """The callback URL to pass as `status_callback=`."""
         return (self.public_url or self._server.url) + self.path
+
+    @property
+    def local_url(self) -> str:
+        """Where it really listens, on this machine (what a tunnel forwards to)."""
+        return self._server.url + self.path
 
     def latest(self) -> dict:
         """The last request received, or a LookupError saying why none has arrived."""

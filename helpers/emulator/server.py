@@ -194,14 +194,19 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
 
     async def inbound(request: Request) -> Response:
         payload = await json_body(request)
+        example = '{"from": "+15558675310", "to": "+15017122661", "body": "Hi!"}'
         missing = [k for k in ("from", "to", "body") if k not in payload]
         if missing:
-            raise AdminInputError(
-                f"Missing {', '.join(missing)}: send JSON like "
-                '{"from": "+15558675310", "to": "+15017122661", "body": "Hi!"}.')
+            raise AdminInputError(f"Missing {', '.join(missing)}: send JSON like {example}.")
+        media = payload.get("media_urls", [])
+        texts = [payload["from"], payload["to"], payload["body"], *(
+            media if isinstance(media, list) else [None])]
+        if not all(isinstance(text, str) for text in texts):
+            raise AdminInputError('"from", "to" and "body" are strings, "media_urls" a list of '
+                                  f"URL strings: send JSON like {example}.")
         try:
             message = await service.call(emulator.inbound, payload["from"], payload["to"],
-                                         payload["body"], tuple(payload.get("media_urls", ())))
+                                         payload["body"], tuple(media))
         except ValueError as exc:
             raise AdminInputError(str(exc)) from None
         service.poke()
@@ -324,7 +329,12 @@ class BackgroundServer:
     def __init__(self, app, port: int = 0, host: str = "127.0.0.1"):
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listen_fast(self._socket)
-        self._socket.bind((host, port))
+        try:
+            self._socket.bind((host, port))
+        except OSError as error:
+            self._socket.close()
+            raise OSError(error.errno, f"Cannot listen on {host}:{port} ({error.strerror}): "
+                                       "pick another port.") from None
         self.host, self.port = self._socket.getsockname()
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                 timeout_graceful_shutdown=1)

@@ -69,6 +69,8 @@ def test_simulated_reply_is_listed_as_inbound(server, client):
 @pytest.mark.parametrize("payload, expected", [
     ({"from": DEFAULT_TO, "body": "hi"}, "Missing to"),
     ({"from": DEFAULT_TO, "to": "+19999999999", "body": "hi"}, "not a seeded Twilio number"),
+    ({"from": DEFAULT_TO, "to": DEFAULT_FROM, "body": 42}, '"body" are strings'),
+    ({"from": DEFAULT_TO, "to": DEFAULT_FROM, "body": "hi", "media_urls": "x"}, "a list of URL"),
 ])
 def test_bad_reply_is_a_400_saying_what_to_send(server, payload, expected):
     response = admin(server, "POST", "inbound", json=payload)

@@ -1,5 +1,7 @@
 """The notebook's callback receiver: records what arrived, and the URL Twilio signed."""
 
+from urllib.parse import urlsplit
+
 import pytest
 import requests
 from twilio.request_validator import RequestValidator
@@ -16,12 +18,18 @@ def test_behind_a_tunnel_the_public_url_is_recorded_and_validates():
     with StatusReceiver(public_url=public + "/") as receiver:
         assert receiver.url == public + "/status"
         signature = compute_signature(TOKEN, receiver.url, PARAMS)  # what Twilio would send
-        local = receiver.url.replace(public, receiver._server.url)
-        requests.post(local, data=PARAMS, headers={SIGNATURE_HEADER: signature}, timeout=5)
+        requests.post(receiver.local_url, data=PARAMS, headers={SIGNATURE_HEADER: signature},
+                      timeout=5)
 
         got = receiver.latest()
     assert got["url"] == public + "/status"
     assert RequestValidator(TOKEN).validate(got["url"], got["params"], got["signature"])
+
+
+def test_a_busy_port_says_so():
+    with StatusReceiver() as first:
+        with pytest.raises(OSError, match="pick another port"):
+            StatusReceiver(port=urlsplit(first.local_url).port)
 
 
 def test_no_callback_yet_is_a_lookup_error_with_the_fix():
