@@ -107,7 +107,7 @@ function renderPhones() {
     if (!byPhone.has(key)) byPhone.set(key, []);
     byPhone.get(key).push(message);
   }
-  const phones = [...byPhone.entries()].filter(([key]) => !filter || key.includes(filter));
+  const phones = [...byPhone.entries()].filter(([key]) => !filter || key.split(" ").pop().includes(filter));
   const main = $("phones");
   main.replaceChildren();
   if (!phones.length) {
