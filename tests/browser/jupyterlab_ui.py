@@ -16,7 +16,7 @@ RUN_ALL_TIMEOUT_MS = 120_000
 NOT_THIS_MACHINE = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
 CONTENTS_API = re.compile(r"/api/contents/")
 
-# The notebook panel with id `arg`, as a JS expression.
+# The notebook panel whose id is in the JS variable `id`.
 PANEL = "[...window.jupyterapp.shell.widgets('main')].find(w => w.id === id)"
 
 # True once the notebook's kernel has started and is idle.
@@ -125,6 +125,10 @@ class Notebook:
             if output.get("name") == "stderr" and "Traceback" in text:
                 found.append(f"cell {output['cell']}: stderr: {text[-500:]}")
         return found
+
+    def windowing_mode(self) -> str:
+        """How JupyterLab attaches this notebook's cells to the page ('none': all of them)."""
+        return self.page.evaluate(f"id => {PANEL}.content.notebookConfig.windowingMode", self.id)
 
     def unexecuted_cells(self) -> list[int]:
         """Indexes of non-empty code cells without an execution count."""

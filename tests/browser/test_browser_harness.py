@@ -35,6 +35,7 @@ def test_run_all_renders_every_cell_output(lab, scratch_notebook):
     sources = [f"print('cell', {i} * {i})" for i in range(CELLS_BELOW_THE_FOLD)]
     notebook = lab.run(scratch_notebook("long", sources))
 
+    assert notebook.windowing_mode() == "none"
     assert notebook.errors() == []
     expect(notebook.outputs).to_have_count(CELLS_BELOW_THE_FOLD)
     last = CELLS_BELOW_THE_FOLD - 1
