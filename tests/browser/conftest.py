@@ -175,6 +175,18 @@ def lab(browser: Browser, jupyter_lab: JupyterLabServer) -> Iterator[JupyterLabU
     yield ui
     context.close()  # unsaved; the server's shutdown stops the kernels
     assert ui.refused_writes == [], "the browser tried to write into the repo"
+    assert ui.external_requests == [], "the browser tried to reach the internet"
+
+
+def pytest_collection_modifyitems(items):
+    """The notebook tests run first, so their checks see each notebook as Run All left it; the
+    form and inbox tests then reuse those runs (and may change the forms)."""
+    here = Path(__file__).parent
+    slots = [index for index, item in enumerate(items) if item.path.parent == here]
+    ours = [items[index] for index in slots]
+    ours.sort(key=lambda item: item.path.stem != "test_browser_notebooks")  # stable
+    for index, item in zip(slots, ours, strict=True):
+        items[index] = item
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -97,7 +97,6 @@ def test_every_key_moment_names_a_notebook():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
 def test_notebook_runs_from_the_menus(lab, path):
-    lab.external_requests.clear()
     notebook = lab.run(str(path.relative_to(REPO)))
 
     assert notebook.errors() == []
