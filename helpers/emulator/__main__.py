@@ -22,7 +22,7 @@ def serve(port: int, db: Path, host: str) -> int:
 
     from . import Emulator
     from .clock import Clock
-    from .server import create_app, listen_fast
+    from .server import UvicornServer, create_app, listen_fast
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listen_fast(listener)
@@ -44,7 +44,7 @@ def serve(port: int, db: Path, host: str) -> int:
           f"  Or set TWILIO_EMULATOR_URL=http://{host}:{port} and use helpers.get_client()",
           flush=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
-    uvicorn.Server(config).run(sockets=[listener])
+    UvicornServer(config).run(sockets=[listener])
     return 0
 
 

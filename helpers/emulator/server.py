@@ -138,6 +138,11 @@ class EmulatorService:
     def unsubscribe(self, queue: asyncio.Queue) -> None:
         self._subscribers.discard(queue)
 
+    def end_streams(self) -> None:
+        """Finish every open event stream (the server is stopping)."""
+        for queue in self._subscribers:
+            queue.put_nowait(None)
+
 
 def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = True,
                timeout_hold: float = 10.0) -> Starlette:
@@ -297,10 +302,13 @@ async def event_stream(queue: asyncio.Queue, account: str | None, service: Emula
     try:
         while True:
             try:
-                kind, payload = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
+                event = await asyncio.wait_for(queue.get(), HEARTBEAT_SECONDS)
             except TimeoutError:
                 yield ": heartbeat\n\n"
                 continue
+            if event is None:
+                return
+            kind, payload = event
             if account:
                 payload = _for_account(payload, account)
                 if payload is None:
@@ -323,6 +331,16 @@ def listen_fast(listener: socket.socket) -> None:
     listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+class UvicornServer(uvicorn.Server):
+    """uvicorn that first ends the inbox's event streams, so stopping never waits on open pages."""
+
+    async def shutdown(self, sockets=None) -> None:
+        service = getattr(getattr(self.config.app, "state", None), "service", None)
+        if service is not None:
+            service.end_streams()
+        await super().shutdown(sockets=sockets)
+
+
 class BackgroundServer:
     """Serve an ASGI app with uvicorn in a daemon thread on a loopback port (0 = a free one)."""
 
@@ -338,7 +356,7 @@ class BackgroundServer:
         self.host, self.port = self._socket.getsockname()
         config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
                                 timeout_graceful_shutdown=1)
-        self.server = uvicorn.Server(config)
+        self.server = UvicornServer(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
                                         daemon=True)
 
