@@ -22,7 +22,6 @@ A sender whose queue would reach past ``queue_window`` seconds (default 36000, T
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from .numbers import (
     is_valid_media_url,
     parse_number,
 )
+from .sids import make_sid, sid_row
 from .store import Store
 
 SERVICE_DELAY = 0.5
@@ -73,11 +73,6 @@ class NewMessage:
     status_callback: str | None = None
     smart_encoded: bool = False
     validity_period: float | None = None
-
-
-def make_sid(prefix: str, number: int) -> str:
-    """Deterministic SIDs: the prefix plus the md5 of prefix and a counter."""
-    return prefix + hashlib.md5(f"{prefix}{number}".encode()).hexdigest()
 
 
 def price_string(amount: float) -> str:
@@ -389,7 +384,8 @@ class Messaging:
         if account.test_credentials:
             raise TwilioError(20008)
         row = self.store.db.execute(
-            "SELECT * FROM messages WHERE sid = ? AND account_sid = ?", (sid, account.sid)
+            "SELECT * FROM messages WHERE seq = ? AND sid = ? AND account_sid = ?",
+            (sid_row(sid), sid, account.sid),
         ).fetchone()
         if row is None:
             raise TwilioError(20404, path=path)
@@ -463,7 +459,8 @@ class Messaging:
     def get_media(self, account, message_sid: str, media_sid: str, path: str):
         self.get_message(account, message_sid, path)
         row = self.store.db.execute(
-            "SELECT * FROM media WHERE sid = ? AND message_sid = ?", (media_sid, message_sid)
+            "SELECT * FROM media WHERE seq = ? AND sid = ? AND message_sid = ?",
+            (sid_row(media_sid), media_sid, message_sid),
         ).fetchone()
         if row is None:
             raise TwilioError(20404, path=path)
@@ -473,8 +470,8 @@ class Messaging:
         row = self.get_media(account, message_sid, media_sid, path)
         self.store.db.execute("DELETE FROM media WHERE seq = ?", (row["seq"],))
         self.store.db.execute(
-            "UPDATE messages SET num_media = CAST(num_media AS INTEGER) - 1 WHERE sid = ?",
-            (message_sid,),
+            "UPDATE messages SET num_media = CAST(num_media AS INTEGER) - 1 WHERE seq = ?",
+            (sid_row(message_sid),),
         )
 
     # -- inbound, outbox, callbacks ----------------------------------------------------

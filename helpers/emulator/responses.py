@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from . import shapes
 from .errors import TwilioError
 from .models import Messaging, NewMessage
+from .sids import sid_row
 
 log = logging.getLogger(__name__)
 
@@ -128,12 +129,9 @@ def list_messages(messaging: Messaging, request: Request) -> tuple[int, dict]:
     token = form.get("PageToken")
     before_seq = None
     if token:
-        row = messaging.store.db.execute(
-            "SELECT seq FROM messages WHERE sid = ?", (token[2:],)
-        ).fetchone()
-        if not token.startswith("PA") or row is None:
+        before_seq = sid_row(token[2:]) if token.startswith("PA") else None
+        if before_seq is None:
             raise TwilioError(20001, detail=f"PageToken {token!r} is not valid")
-        before_seq = row[0]
     filters = {key: form.get(key) for key in ("To", "From", "DateSent", "DateSent<", "DateSent>")
                if form.get(key) is not None}
     rows = messaging.list_messages(request.account, filters, size, before_seq,

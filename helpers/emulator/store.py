@@ -21,7 +21,7 @@ from contextlib import contextmanager
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY,
-    sid TEXT NOT NULL UNIQUE,
+    sid TEXT NOT NULL,  -- sids.make_sid(prefix, seq): found through seq, no index needed
     account_sid TEXT NOT NULL,
     direction TEXT NOT NULL,
     from_number TEXT,
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_next_at ON messages (next_at) WHERE next_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS media (
     seq INTEGER PRIMARY KEY,
-    sid TEXT NOT NULL UNIQUE,
+    sid TEXT NOT NULL,
     message_sid TEXT NOT NULL,
     account_sid TEXT NOT NULL,
     content_type TEXT NOT NULL,

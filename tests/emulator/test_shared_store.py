@@ -1,5 +1,9 @@
 """A sqlite file shared by two Emulator instances (as the server and a notebook do)."""
 
+import json
+import os
+import subprocess
+import sys
 import threading
 
 from helpers.emulator import Emulator, seed
@@ -74,3 +78,26 @@ def test_twenty_threads_create_without_losing_or_duplicating(tmp_path):
     assert len(sids) == len(set(sids)) == 200
     assert len(emulator.outbox()) == 200
     emulator.close()
+
+
+def test_another_process_sees_and_moves_the_same_world(tmp_path):
+    path = str(tmp_path / "shared.db")
+    here = Emulator(path)
+    client = make_client(here, seed.TRIAL)
+    sid = client.messages.create(body="from the notebook", from_=seed.DEFAULT_FROM,
+                                 to=seed.DEFAULT_TO).sid
+    script = (
+        "import sys, json\n"
+        "from helpers.emulator import Emulator\n"
+        "emu = Emulator(sys.argv[1])\n"
+        "emu.clock.advance(10)\n"
+        "print(json.dumps([m['sid'] for m in emu.outbox()]))\n"
+        "emu.inbound('+15558675310', '+15017122661', 'reply from the phone')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, path], capture_output=True,
+                            text=True, check=True, cwd=os.getcwd())
+    assert json.loads(result.stdout) == [sid]
+    assert client.messages(sid).fetch().status == "delivered"
+    assert [m.body for m in client.messages.list(to=seed.DEFAULT_FROM)] == [
+        "reply from the phone"]
+    here.close()
