@@ -1,5 +1,6 @@
 """Starting the server: the documented command, and the JupyterLab launcher entry."""
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +27,20 @@ def test_serve_command_answers_and_keeps_state_in_the_db(tmp_path):
         process.terminate()
         process.wait(timeout=10)
     assert db.exists()
+
+
+def test_ctrl_c_with_an_open_inbox_exits_cleanly(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers.emulator", "serve", "--port", "0",
+         "--db", str(tmp_path / "state.sqlite")],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = process.stdout.readline().split()[3]
+    with requests.get(f"{url}/_emulator/events", stream=True, timeout=10) as stream:
+        assert next(stream.iter_lines()) == b"event: snapshot"  # the inbox is connected
+        process.send_signal(signal.SIGINT)
+        returncode = process.wait(timeout=10)
+    assert returncode == -signal.SIGINT  # uvicorn stops, then re-raises Ctrl+C as shells expect
+    assert "Traceback" not in process.stderr.read()
 
 
 def test_busy_port_is_a_clear_message(tmp_path):
