@@ -101,14 +101,16 @@ def jupyter_command(server: JupyterLabServer) -> list[str]:
     ]
 
 
-def jupyter_environment(home: Path, emulator: EmulatorServer) -> dict[str, str]:
-    """The server's environment: emulator mode sharing the inbox's state, private Jupyter dirs,
+def jupyter_environment(
+    home: Path, emulator: EmulatorServer, lab: JupyterLabServer
+) -> dict[str, str]:
+    """JupyterLab's environment: emulator mode sharing the inbox's state, private Jupyter dirs,
     a throwaway `.env`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "JUPYTER"))}
     env.update(
         TWILIO_MODE="emulator",
         TWILIO_EMULATOR_DB=str(emulator.db),
-        TUTORIAL_ENV_PATH=str(home / "tutorial.env"),
+        TUTORIAL_ENV_PATH=str(lab.env_path),
         JUPYTER_CONFIG_DIR=str(home / "config"),
         JUPYTER_DATA_DIR=str(home / "data"),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
@@ -126,14 +128,17 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
     for stale in ARTIFACTS.glob("*.png"):
         stale.unlink()
     emulator = EmulatorServer(f"http://127.0.0.1:{free_port()}", home / "emulator.sqlite")
-    env = jupyter_environment(home, emulator)
     lab = JupyterLabServer(
         f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "tutorial.env", REPO
     )
     emulator_env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
     processes = [
         launch(emulator_command(emulator), emulator_env, ARTIFACTS / "emulator-server.log"),
-        launch(jupyter_command(lab), env, ARTIFACTS / "jupyterlab.log"),
+        launch(
+            jupyter_command(lab),
+            jupyter_environment(home, emulator, lab),
+            ARTIFACTS / "jupyterlab.log",
+        ),
     ]
     try:
         wait_until_ready(processes[0], emulator.ready, ARTIFACTS / "emulator-server.log")
@@ -166,8 +171,7 @@ def jupyter_lab(services) -> JupyterLabServer:
 def lab(browser: Browser, jupyter_lab: JupyterLabServer) -> Iterator[JupyterLabUI]:
     """One JupyterLab tab for the whole session (loading JupyterLab is the slow part).
 
-    The tab can neither save a file nor reach the internet; at the end it must not have tried
-    to save."""
+    The tab can neither save a file nor reach the internet, and must not have tried either."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(UI_TIMEOUT_MS)
     ui = JupyterLabUI(context.new_page(), jupyter_lab, ARTIFACTS)
