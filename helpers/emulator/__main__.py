@@ -44,7 +44,10 @@ def serve(port: int, db: Path, host: str) -> int:
           f"  Or set TWILIO_EMULATOR_URL=http://{host}:{port} and use helpers.get_client()",
           flush=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
-    UvicornServer(config).run(sockets=[listener])
+    try:
+        UvicornServer(config).run(sockets=[listener])
+    except KeyboardInterrupt:  # uvicorn has shut down cleanly, then re-raised Ctrl+C
+        print("Emulator server stopped.")
     return 0
 
 
