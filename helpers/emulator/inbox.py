@@ -67,11 +67,18 @@ def state_version(emulator) -> tuple[int, int]:
 
 
 def clear_messages(emulator, account_sid: str | None = None) -> None:
-    """Forget the messages (with their media and callbacks) of one account, or of everyone."""
+    """Forget the messages of one account (or everyone's): their media, callbacks, and the
+    queues they left on the account's numbers, so a new message goes out at once."""
+    accounts = [a for a in seed.ACCOUNTS if account_sid in (None, a.sid)]
+    numbers = [number.phone_number for account in accounts for number in account.numbers]
     where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
     with emulator.store.transaction() as db:
         for table in ("messages", "media", "callbacks"):
             db.execute(f"DELETE FROM {table} {where}", args)
+        db.execute(f"DELETE FROM senders WHERE number IN ({','.join('?' * len(numbers))})",
+                   numbers)
+    # The core caches sender queues and row numbers: make it re-read them (no public call yet).
+    emulator.store._version = None
 
 
 def accounts() -> list[dict]:

@@ -4,7 +4,7 @@ from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.clock import Clock
-from helpers.emulator.inbox import conversations, state_version
+from helpers.emulator.inbox import clear_messages, conversations, state_version
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL
 
 
@@ -38,3 +38,16 @@ def test_state_version_sees_another_process_and_the_clock(db_path):
 
     assert before != after_send != after_delivery
     assert conversations(server_side)[0]["status"] == "delivered"
+
+
+def test_clearing_an_account_also_frees_its_senders_queue(db_path):
+    emulator = Emulator(str(db_path), clock=Clock())
+    client = Client(TRIAL.sid, TRIAL.auth_token, http_client=EmulatorHttpClient(emulator))
+    for n in range(60):  # a minute of backlog on the long code (1 segment per second)
+        client.messages.create(body=f"backlog {n}", from_=DEFAULT_FROM, to=DEFAULT_TO)
+
+    clear_messages(emulator, TRIAL.sid)
+    sid = client.messages.create(body="fresh start", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
+    emulator.clock.advance(5)
+
+    assert [(m["sid"], m["status"]) for m in conversations(emulator)] == [(sid, "delivered")]
