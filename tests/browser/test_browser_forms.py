@@ -54,6 +54,22 @@ def test_send_shows_the_success_card_and_the_message_is_sent_once(lab, emulator_
     lab.screenshot("sms-form-sent", form)
 
 
+def test_a_double_click_on_send_sends_one_message(lab, emulator_server):
+    form = sms_form(lab)
+    form.get_by_label("To").fill("+14158141829")
+    form.get_by_label("Body").fill("Clicked twice, sent once")
+    before = sent_sids(emulator_server)
+
+    form.get_by_role("button", name="Send").dblclick()
+    # The kernel handles widget events in order: once the counter shows this edit, both
+    # clicks have been handled.
+    form.get_by_label("Body").fill("barrier")
+    expect(form).to_contain_text("· 7 characters")
+
+    new = [m for m in emulator_server.messages() if m["sid"] not in before]
+    assert [m["body"][-24:] for m in new] == ["Clicked twice, sent once"]
+
+
 def test_an_invalid_number_is_refused_inline_and_nothing_is_sent(lab, emulator_server):
     form = sms_form(lab)
     form.get_by_label("To").fill("+1555867531")
