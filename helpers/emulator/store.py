@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -81,6 +79,44 @@ CREATE TABLE IF NOT EXISTS meta (
 TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "meta")
 
 
+class _Transaction:
+    """``Store.transaction()``: a plain class, cheaper than a generator context manager."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __enter__(self) -> sqlite3.Connection:
+        store = self.store
+        store.lock.acquire()
+        try:
+            store.db.execute("BEGIN IMMEDIATE")
+            try:
+                store._sync()
+            except BaseException:
+                store.db.execute("ROLLBACK")
+                raise
+        except BaseException:
+            store.lock.release()
+            raise
+        return store.db
+
+    def __exit__(self, error_type, error, traceback) -> None:
+        store = self.store
+        try:
+            if error_type is None:
+                try:
+                    store.db.execute("COMMIT")
+                    return
+                except BaseException:
+                    store.rollback()
+                    raise
+            store.rollback()
+        finally:
+            store.lock.release()
+
+
 class Store:
     """One sqlite connection, shared by the emulator's threads under a lock."""
 
@@ -103,20 +139,17 @@ class Store:
         self._seq: dict[str, int] = {}
         self._next_due: float | None = None
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                self._sync()
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                if self.shared:  # re-read what the rollback undid; memory keeps its cache
-                    self._version = None
-                raise
-            self.db.execute("COMMIT")
+    def transaction(self) -> _Transaction:
+        """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
+
+        ``with store.transaction() as db:`` commits on success and rolls back on any error.
+        """
+        return _Transaction(self)
+
+    def rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+        if self.shared:  # re-read what the rollback undid; memory keeps its cache
+            self._version = None
 
     def _sync(self) -> None:
         """Reload the cached hot state if another connection committed since we last read."""
@@ -135,7 +168,7 @@ class Store:
             table: db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
             for table in ("messages", "media")
         }
-        self._next_due = db.execute("SELECT min(next_at) FROM messages").fetchone()[0]
+        self.refresh_due()
         self._version = version
 
     def next_seq(self, table: str) -> int:
@@ -179,7 +212,9 @@ class Store:
             self._next_due = timestamp
 
     def refresh_due(self) -> None:
-        self._next_due = self.db.execute("SELECT min(next_at) FROM messages").fetchone()[0]
+        self._next_due = self.db.execute(
+            "SELECT min(next_at) FROM messages WHERE next_at IS NOT NULL"
+        ).fetchone()[0]
 
     def get_offset(self) -> float:
         with self.lock:
