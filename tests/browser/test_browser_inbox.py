@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .form_steps import click_send, result_text
+
 SMS_NOTEBOOK = "notebooks/01_first_sms.ipynb"
 TO = "+15558675310"
 
@@ -19,10 +21,10 @@ def test_a_message_sent_from_a_notebook_appears_in_the_open_inbox(lab, emulator_
 
     form.get_by_label("To").fill(TO)
     form.get_by_label("Body").fill("Straight to the inbox 📬")
-    form.get_by_role("button", name="Send").click()
-    card = form.get_by_text("Twilio accepted the message")
-    expect(card).to_contain_text(re.compile(r"sid SM[0-9a-f]{32}"))
-    sid = re.search(r"SM[0-9a-f]{32}", card.inner_text()).group()
+    click_send(form)
+    card = result_text(form)
+    assert "Twilio accepted the message" in card, card
+    sid = re.search(r"SM[0-9a-f]{32}", card).group()
 
     bubble = inbox.locator(f'.phone[data-number="{TO}"] .bubble[data-sid="{sid}"]')
     expect(bubble).to_contain_text("Straight to the inbox 📬")
