@@ -34,12 +34,22 @@ class Form:
     def __init__(self, *sources):
         self.values: dict[str, list[str]] = {}
         for source in sources:
-            items = source.items() if isinstance(source, Mapping) else (source or ())
-            for key, value in items:
-                values = value if isinstance(value, list | tuple) else [value]
-                self.values.setdefault(str(key), []).extend(
-                    _text(v) for v in values if v is not None
-                )
+            if not source:
+                continue
+            for key, value in source.items() if hasattr(source, "items") else source:
+                if value is None:
+                    continue
+                if type(value) is str:
+                    texts = [value]
+                elif isinstance(value, list | tuple):
+                    texts = [_text(v) for v in value if v is not None]
+                else:
+                    texts = [_text(value)]
+                known = self.values.get(key)
+                if known is None:
+                    self.values[str(key)] = texts
+                else:
+                    known.extend(texts)
 
     def get(self, key: str) -> str | None:
         values = self.values.get(key)
@@ -305,6 +315,13 @@ def _route(host: str, path: str, method: str) -> tuple[Callable, str | None, tup
     raise TwilioError(20404, path=path)
 
 
+@lru_cache(maxsize=1024)
+def _split(url: str) -> tuple[str, str, str]:
+    """(host, path, query string) of a request URL."""
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.path, parts.query
+
+
 def _render(status: int, payload) -> tuple[int, str, dict]:
     text = "" if payload is None else json.dumps(payload)
     return status, text, dict(JSON_HEADERS)
@@ -322,14 +339,14 @@ def dispatch(
 ) -> tuple[int, str, dict]:
     """Answer one request exactly as Twilio would (see the module docstring)."""
     try:
-        parts = urlsplit(url)
+        method = method.upper()
+        host, path, query = _split(url)
         account = messaging.authenticate(*credentials(auth, headers))
-        handler, url_account, sids = _route(parts.hostname or "", parts.path, method.upper())
+        handler, url_account, sids = _route(host, path, method)
         if url_account is not None and url_account != account.sid:
             raise TwilioError(20003)
-        query = parse_qsl(parts.query, keep_blank_values=True) if parts.query else ()
-        request = Request(method.upper(), parts.path, Form(query, params, data), account, now,
-                          url_account)
+        query = parse_qsl(query, keep_blank_values=True) if query else ()
+        request = Request(method, path, Form(query, params, data), account, now, url_account)
         with messaging.store.transaction():
             messaging.apply_due(now)
             return _render(*handler(messaging, request, *sids))
