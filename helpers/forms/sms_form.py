@@ -31,6 +31,8 @@ class SmsForm(FormView):
         self.send_button = widgets.Button(description="Send", button_style="primary")
         self.result = widgets.HTML()
         self.last_result: sms_logic.SendResult | None = None
+        self._sent: tuple | None = None  # the request last sent, so a second click is a no-op
+        self.to.observe(self._refresh, names="value")
         self.body.observe(self._refresh, names="value")
         self.send_button.on_click(self._send)
         super().__init__(*self._children())
@@ -45,16 +47,26 @@ class SmsForm(FormView):
     def preview(self) -> sms_logic.Preview:
         return sms_logic.Preview(self.body.value, self.trial, len(self.media_urls()))
 
+    def _request(self) -> tuple:
+        return self.to.value.strip(), self.body.value, tuple(self.media_urls())
+
     def _refresh(self, _change=None) -> None:
         self.counter.value = self.preview().html()
+        self.send_button.disabled = self._request() == self._sent
 
     def _send(self, _button=None) -> None:
-        self.send_button.disabled = True  # one click, one message
+        """Send once. Clicks queued before the button greys out (a double click) arrive here
+        too, so the same To/Body/media is never sent twice: edit something to send again."""
+        request = self._request()
+        if request == self._sent:
+            return
+        self.send_button.disabled = True
         try:
-            result = sms_logic.send(
-                self.client, self.from_, self.to.value, self.body.value, self.media_urls()
-            )
+            result = sms_logic.send(self.client, self.from_, *request[:2], list(request[2]))
         finally:
             self.send_button.disabled = False
         self.last_result = result
         self.result.value = result.html()
+        if result.sent:
+            self._sent = request
+        self._refresh()

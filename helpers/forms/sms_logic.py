@@ -108,8 +108,8 @@ class SendResult:
             m = self.message
             return (
                 f"<div style='color:#1b5e20'>✔ Twilio accepted the message: sid "
-                f"<code>{m.sid}</code>, status <code>{m.status}</code>, to <code>{m.to}</code>"
-                "</div>"
+                f"<code>{m.sid}</code>, status <code>{m.status}</code>, to <code>{m.to}</code>. "
+                "Edit To or Body to send another.</div>"
             )
         if self.guidance is not None:
             return self.guidance._repr_html_()

@@ -49,7 +49,26 @@ def test_a_valid_form_sends_one_message(sms_form, emulator):
     assert sent["body"] == TRIAL_PREFIX + "Ahoy"
     assert sms_form.last_result.message.sid == sent["sid"]
     assert sent["sid"] in sms_form.result.value
+    assert sms_form.send_button.disabled, "greyed out until To or Body changes"
+    sms_form.body.value = "Ahoy again"
     assert not sms_form.send_button.disabled
+
+
+def test_a_second_click_on_the_same_message_sends_nothing(sms_form, emulator):
+    sms_form.body.value = "Clicked twice, sent once"
+    sms_form.send_button.click()
+    sms_form.send_button.click()  # queued by a double click before the button greyed out
+    assert len(emulator.outbox()) == 1
+    sms_form.to.value = "+14158141829"
+    sms_form.send_button.click()
+    assert [m["to"] for m in emulator.outbox()] == ["+15558675310", "+14158141829"]
+
+
+def test_a_refused_send_leaves_send_enabled(sms_form, emulator):
+    sms_form.to.value = "+1555867531"
+    sms_form.body.value = "Hi"
+    sms_form.send_button.click()
+    assert not sms_form.send_button.disabled and emulator.outbox() == []
 
 
 @pytest.mark.parametrize(
