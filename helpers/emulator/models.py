@@ -18,6 +18,13 @@ Lifecycle of an outbound message (times after the create call, documented for le
 
 A sender whose queue would reach past ``queue_window`` seconds (default 36000, Twilio's
 10 hours) refuses new messages with 21611.
+
+Prices (set when a message is ``sent``, as negative USD strings): SMS to the US/Canada
+"-0.00790" per segment, SMS elsewhere "-0.05000" per segment, MMS "-0.02000" per message.
+Inbound messages are priced the same way.
+
+MMS goes natively only to US/Canada numbers. Elsewhere the emulator does what Twilio's MMS
+Converter does: it sends an SMS whose body ends with the media URLs (``SM`` sid, no Media).
 """
 
 from __future__ import annotations

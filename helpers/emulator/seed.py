@@ -1,58 +1,53 @@
 """The emulator's seeded world: accounts, numbers, services, magic and failure numbers.
 
 Everything here is fictional and offline. The tutorial's own code works unchanged on the
-default (trial) account: From ``+15017122661`` or ``+15017122662``, To ``+15558675310``,
-``+14158141829`` or ``+15017122661``.
+default (trial) account: From `+15017122661` or `+15017122662`, To `+15558675310`,
+`+14158141829` or `+15017122661`.
 
-Accounts (Account SID / auth token below; tokens never print):
+Accounts (`seed.TRIAL.sid` / `seed.TRIAL.auth_token`, ...; tokens never print):
 
-=============== ======= ==============================================================
-Account         Type    Behaviour
-=============== ======= ==============================================================
-TRIAL (default) Trial   Bodies get ``Sent from your Twilio trial account - ``; sending to
-                        a number outside ``TRIAL.verified`` fails with 21608.
-UPGRADED        Full    No prefix, may send to any number allowed by ``GEO_PERMISSIONS``.
-TEST_CREDENTIALS Full   Twilio's test credentials: only the magic numbers below, messages
-                        stay ``queued``, no status callbacks, no ``MessagingServiceSid``,
-                        fetching a message gives 20008.
-=============== ======= ==============================================================
+| Account            | Type  | Behaviour                                                      |
+|--------------------|-------|----------------------------------------------------------------|
+| `TRIAL` (default)  | Trial | Bodies start `Sent from your Twilio trial account - `; To must |
+|                    |       | be in `TRIAL.verified` (else 21608).                           |
+| `UPGRADED`         | Full  | No prefix; To may be any number in `GEO_PERMISSIONS` countries.|
+| `TEST_CREDENTIALS` | Full  | Twilio's test credentials: magic numbers only, messages stay   |
+|                    |       | `queued`, no callbacks, no `MessagingServiceSid`, fetch: 20008.|
 
-Numbers each real account owns (TRIAL / UPGRADED):
+Numbers each real account owns:
 
-============== ========================== ============ ====== ===========================
-Kind           TRIAL                      UPGRADED     Speed  Capabilities
-============== ========================== ============ ====== ===========================
-long code      +15017122661, +15017122662 +14155550100, 1 seg/s SMS, MMS, voice
-                                          +14155550101
-toll-free      +18005550100               +18885550100 3 seg/s SMS, MMS, voice
-short code     24345                      24346        100 seg/s SMS, MMS
-SMS-only       +15017122663               +14155550102 1 seg/s SMS only: media -> 21621
-voice-only     +15017122664               +14155550103 -       voice only: SMS -> 21606
-============== ========================== ============ ====== ===========================
+| Kind       | TRIAL                      | UPGRADED                   | Speed     | Can do        |
+|------------|----------------------------|----------------------------|-----------|---------------|
+| long code  | +15017122661, +15017122662 | +14155550100, +14155550101 | 1 seg/s   | SMS MMS voice |
+| toll-free  | +18005550100               | +18885550100               | 3 seg/s   | SMS MMS voice |
+| short code | 24345                      | 24346                      | 100 seg/s | SMS MMS       |
+| SMS-only   | +15017122663               | +14155550102               | 1 seg/s   | SMS (no MMS)  |
+| voice-only | +15017122664               | +14155550103               | -         | voice (no SMS)|
 
-Each account also has a Messaging Service (``TRIAL.messaging_service``) whose sender pool is
-its two long codes and its toll-free number; a message sent with ``MessagingServiceSid``
-starts ``accepted`` with ``num_segments`` "0" and ``from`` null until a sender is picked.
+Media from the SMS-only number gives 21621; any message from the voice-only one gives 21606.
+Each account also has a Messaging Service (`TRIAL.messaging_service`; the trial one is
+`MESSAGING_SERVICE_SID`) whose sender pool is its two long codes and its toll-free number:
+a message sent with `MessagingServiceSid` starts `accepted` with `num_segments` "0" and
+`from` null, and gets a sender (the pool number free soonest) half a second later.
 
-Recipients with a known outcome (any real account; verified on TRIAL so lessons can use them):
+Verified caller IDs of TRIAL: +15558675310, +14158141829, +15017122661 and the recipients
+below. Recipients with a known outcome (any real account):
 
-================ ================================================================
-To               Outcome
-================ ================================================================
-+15005553003     201, then ``undelivered`` with error 30003 (unreachable handset)
-+15005553005     201, then ``undelivered`` with error 30005 (unknown handset)
-+15005553006     201, then ``undelivered`` with error 30006 (landline/carrier)
-+15005553007     201, then ``undelivered`` with error 30007 (filtered as spam)
-+15005553034     201, then ``failed`` with error 30034 (unregistered 10DLC sender)
-+15558675311     400 21610: the recipient texted STOP to every seeded number
-+15558675312     400 21614: a landline, not a mobile number
-================ ================================================================
+| To           | Outcome                                                          |
+|--------------|------------------------------------------------------------------|
+| +15005553003 | 201, then `undelivered` with error 30003 (unreachable handset)   |
+| +15005553005 | 201, then `undelivered` with error 30005 (unknown handset)       |
+| +15005553006 | 201, then `undelivered` with error 30006 (landline or carrier)   |
+| +15005553007 | 201, then `undelivered` with error 30007 (filtered as spam)      |
+| +15005553034 | 201, then `failed` with error 30034 (unregistered 10DLC sender)  |
+| +15558675311 | 400, error 21610: this phone texted STOP to every seeded number  |
+| +15558675312 | 400, error 21614: a landline, not a mobile number                |
 
-Magic numbers, with TEST_CREDENTIALS only (exactly as Twilio documents them):
-From ``+15005550006`` passes, ``+15005550001`` -> 21212, ``+15005550007`` -> 21606,
-``+15005550008`` -> 21611, any other From -> 21606. To ``+15005550001`` -> 21211,
-``+15005550002`` -> 21612, ``+15005550003`` -> 21408, ``+15005550004`` -> 21610,
-``+15005550009`` -> 21614, anything else passes.
+Magic numbers, with TEST_CREDENTIALS only (as Twilio documents them): From `+15005550006`
+passes, `+15005550001` -> 21212, `+15005550007` -> 21606, `+15005550008` -> 21611, any
+other From -> 21606. To `+15005550001` -> 21211, `+15005550002` -> 21612, `+15005550003`
+-> 21408, `+15005550004` -> 21610, `+15005550009` -> 21614, anything else passes.
+With the TRIAL or UPGRADED credentials these are ordinary numbers.
 """
 
 from __future__ import annotations
