@@ -200,7 +200,7 @@ class Messaging:
             return self._create_test_message(account, new, now)
         service = self._service(account, new.messaging_service_sid)
         to, region = self._recipient(new.to)
-        sender = self._sender(account, new.from_, service)
+        sender = self._sender(account, new.from_)
         media = new.media_urls if region in NORTH_AMERICA_MMS else ()
         body = new.body
         if new.media_urls and not media:  # Twilio's MMS Converter: an SMS with links
@@ -218,7 +218,7 @@ class Messaging:
         if to == seed.LANDLINE_NUMBER:
             raise TwilioError(21614, to=to)
         if service and sender is None:
-            sender = self._pick_sender(account, service, bool(media), now)
+            sender = self._pick_sender(service, bool(media), now)
         self._check_opt_out(sender, to)
         if account.is_trial:
             body = seed.TRIAL_PREFIX + body
@@ -309,7 +309,7 @@ class Messaging:
             raise TwilioError(21211, to=raw)
         return parsed
 
-    def _sender(self, account, raw: str | None, service) -> seed.PhoneNumber | None:
+    def _sender(self, account, raw: str | None) -> seed.PhoneNumber | None:
         """The owned, SMS-capable number ``raw`` names (None: let the service pick)."""
         if not raw:
             return None
@@ -325,7 +325,7 @@ class Messaging:
             raise TwilioError(21606, from_=raw)
         return owned[1]
 
-    def _pick_sender(self, account, service, mms: bool, now: float) -> seed.PhoneNumber:
+    def _pick_sender(self, service, mms: bool, now: float) -> seed.PhoneNumber:
         """The pool number that can send this message soonest (first in the pool on a tie)."""
         capable = [
             self.owners[number][1]
