@@ -163,3 +163,22 @@ def test_segments_partition_the_body_within_capacity(body, smart):
 
 EMULATORS: dict = {}
 CLIENTS: dict = {}
+
+
+@settings(max_examples=600, **SETTINGS)
+@given(method=st.sampled_from(["GET", "POST", "DELETE", "PUT"]),
+       path=st.one_of(st.text(max_size=40), st.sampled_from([
+           "Messages/{sid}.json", "Messages/{sid}/Media.json", "Messages/{sid}/Media/{me}.json",
+           "Messages.json", ".json", "IncomingPhoneNumbers.json", "OutgoingCallerIds.json"])),
+       sid=st.one_of(st.text(max_size=36), st.just("SM" + "0" * 32)),
+       form=st.dictionaries(st.sampled_from(["Body", "Status", "PageSize", "x"]),
+                            st.text(max_size=10), max_size=2))
+def test_generated_requests_on_other_routes(method, path, sid, form):
+    emulator = shared_emulator("routes")
+    account = seed.TRIAL
+    url = (f"https://api.twilio.com/2010-04-01/Accounts/{account.sid}/"
+           + path.replace("{sid}", sid).replace("{me}", sid))
+    status, text, _ = emulator.handle(method, url, data=form,
+                                      auth=(account.sid, account.auth_token))
+    assert status in (200, 201, 204) or (
+        400 <= status < 500 and CATALOG[json.loads(text)["code"]][0] == status), text
