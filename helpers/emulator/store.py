@@ -6,9 +6,9 @@ Seeded accounts and numbers are constants (``seed.py``); only what changes lives
 Times are stored as Unix timestamps (float seconds).
 
 Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when
-the next status change is due) is cached in Python. A file store re-reads it whenever
-``PRAGMA data_version`` says another process committed; an in-memory store never needs to,
-and skips writing sender queues to sqlite at all.
+the next status change is due) is cached in Python and written through to sqlite. A file
+store re-reads it whenever ``PRAGMA data_version`` says another process committed; code
+that changes these tables with its own SQL calls ``invalidate()`` afterwards.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import threading
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
-    seq INTEGER PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after deletes
     sid TEXT NOT NULL,  -- sids.make_sid(prefix, seq): found through seq, no index needed
     account_sid TEXT NOT NULL,
     direction TEXT NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 CREATE INDEX IF NOT EXISTS messages_next_at ON messages (next_at) WHERE next_at IS NOT NULL;
 CREATE TABLE IF NOT EXISTS media (
-    seq INTEGER PRIMARY KEY,
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
     sid TEXT NOT NULL,
     message_sid TEXT NOT NULL,
     account_sid TEXT NOT NULL,
@@ -148,8 +148,7 @@ class Store:
 
     def rollback(self) -> None:
         self.db.execute("ROLLBACK")
-        if self.shared:  # re-read what the rollback undid; memory keeps its cache
-            self._version = None
+        self.invalidate()  # the cache may hold what the rollback undid
 
     def _sync(self) -> None:
         """Reload the cached hot state if another connection committed since we last read."""
@@ -164,12 +163,25 @@ class Store:
         db = self.db
         self._busy = {n: t for n, t in db.execute("SELECT number, busy_until FROM senders")}
         self._opt_outs = {(s, r) for s, r in db.execute("SELECT sender, recipient FROM opt_outs")}
-        self._seq = {
-            table: db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
-            for table in ("messages", "media")
-        }
+        self._seq = {table: self._last_row(table) for table in ("messages", "media")}
         self.refresh_due()
         self._version = version
+
+    def _last_row(self, table: str) -> int:
+        """The highest row number ever used in ``table`` (deleted rows count: no reuse)."""
+        last = self.db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+        if self._has_sequence():
+            row = self.db.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
+            ).fetchone()
+            last = max(last, row[0] if row else 0)
+        return last
+
+    def _has_sequence(self) -> bool:
+        """False for a file made before the tables used AUTOINCREMENT."""
+        return self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).fetchone() is not None
 
     def next_seq(self, table: str) -> int:
         """The row number the next insert into ``table`` gets (inside a transaction)."""
@@ -182,11 +194,10 @@ class Store:
 
     def set_busy_until(self, number: str, timestamp: float) -> None:
         self._busy[number] = timestamp
-        if self.shared:
-            self.db.execute(
-                "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
-                (number, timestamp),
-            )
+        self.db.execute(
+            "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
+            (number, timestamp),
+        )
 
     def is_opted_out(self, sender: str, recipient: str) -> bool:
         return (sender, recipient) in self._opt_outs
@@ -240,6 +251,12 @@ class Store:
         with self.transaction() as db:
             for table in TABLES:
                 db.execute(f"DELETE FROM {table}")
+            if self._has_sequence():
+                db.execute("DELETE FROM sqlite_sequence")
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Re-read the cached hot state: call after changing the tables with your own SQL."""
         self._version = None
 
     def close(self) -> None:

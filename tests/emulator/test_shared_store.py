@@ -101,3 +101,25 @@ def test_another_process_sees_and_moves_the_same_world(tmp_path):
     assert [m.body for m in client.messages.list(to=seed.DEFAULT_FROM)] == [
         "reply from the phone"]
     here.close()
+
+
+def test_sids_are_never_reused_after_a_delete(emulator):
+    client = make_client(emulator, seed.TRIAL)
+    first = client.messages.create(body="one", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    emulator.clock.advance(10)
+    client.messages(first.sid).delete()
+    again = client.messages.create(body="two", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    assert again.sid != first.sid
+
+
+def test_invalidate_rereads_tables_changed_with_own_sql(emulator):
+    client = make_client(emulator, seed.TRIAL)
+    for i in range(5):
+        client.messages.create(body=str(i), from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    with emulator.store.transaction() as db:  # what the inbox's "clear" does
+        db.execute("DELETE FROM messages")
+        db.execute("DELETE FROM senders")
+    emulator.store.invalidate()
+    message = client.messages.create(body="now", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    emulator.clock.advance(1)
+    assert client.messages(message.sid).fetch().status == "sending"
