@@ -64,11 +64,12 @@ class CallbackDispatcher:
         """POST every callback due by the emulator's clock; return the attempts just made.
 
         Each callback is claimed first, so processes sharing one state file (the server and a
-        notebook kernel) never both send it; a retry goes back to pending with a later due time.
+        notebook kernel) never both send it; a retry goes back to pending with a later due time,
+        and a claim whose process died becomes due again after the core's lease.
         """
         with self._lock:
             return [self._attempt(callback) for callback in self.emulator.pending_callbacks()
-                    if self._claim(callback["id"])]
+                    if self.emulator.claim_callback(callback["id"])]
 
     def attempts_for(self, account_sid: str | None = None, since: int = 0,
                      until: int | None = None) -> list[dict]:
@@ -93,7 +94,7 @@ class CallbackDispatcher:
             outcome = "delivered" if delivered else "gave up"
         else:
             self._tries[key] = number
-            self._reschedule(callback["id"], now + delay, detail)
+            self.emulator.retry_callback(callback["id"], now + delay, detail)
             outcome = f"retry in {delay:g} s"
         record = {
             "seq": next(self._seq), "callback_id": key, "attempt": number,
@@ -103,17 +104,6 @@ class CallbackDispatcher:
         }
         self.attempts.append(record)
         return record
-
-    # The core's callbacks table has no claim/retry calls yet: these two statements add them.
-    def _claim(self, callback_id) -> bool:
-        with self.emulator.store.transaction() as db:
-            return db.execute("UPDATE callbacks SET state = 'sending' WHERE id = ? AND "
-                              "state = 'pending'", (callback_id,)).rowcount == 1
-
-    def _reschedule(self, callback_id, due_at: float, detail: str) -> None:
-        with self.emulator.store.transaction() as db:
-            db.execute("UPDATE callbacks SET state = 'pending', due_at = ?, detail = ? "
-                       "WHERE id = ?", (due_at, detail, callback_id))
 
     def _post(self, url: str, params: dict, headers: dict) -> tuple[int | None, str]:
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from . import shapes
 from .chaos import (
@@ -40,9 +41,10 @@ class Emulator:
         self.clock = clock or Clock()
         if self.store.shared:
             self.clock.share(self.store)
-        self.clock.on_advance(self._apply_due)
+        self.clock.on_advance(self.apply_due)
         self.messaging = Messaging(self.store, queue_window)
         self.chaos = Chaos()
+        self.wall_clock = time.time  # times callback claims (leases), whatever ``clock`` says
 
     def __repr__(self) -> str:
         return f"Emulator(path={self.store.path!r}, now={self.clock.now().isoformat()})"
@@ -80,15 +82,27 @@ class Emulator:
         """Add latency (seconds, slept by the transport) and failure probabilities."""
         self.chaos.configure(ChaosSettings(latency, p429, p500, ptimeout, seed))
 
-    def _apply_due(self) -> None:
+    def apply_due(self) -> None:
+        """Apply every status change due by the clock (requests and ``advance`` do it too)."""
         with self.store.transaction():
             self.messaging.apply_due(self.clock.timestamp())
 
     def outbox(self, account_sid: str | None = None) -> list[dict]:
         """Every message sent (oldest first), as Twilio's JSON, with statuses up to now."""
-        self._apply_due()
+        self.apply_due()
         with self.store.lock:
-            return [shapes.message(row) for row in self.messaging.outbox(account_sid)]
+            rows = self.messaging.messages(account_sid, include_inbound=False, limit=None)
+            return [shapes.message(row) for row in rows]
+
+    def messages(self, account_sid: str | None = None, include_inbound: bool = True,
+                 limit: int | None = None) -> list[dict]:
+        """Messages sent and received (oldest first; the newest ``limit`` if given) as
+        Twilio's JSON plus ``media_urls``, with statuses up to now."""
+        self.apply_due()
+        with self.store.lock:
+            rows = self.messaging.messages(account_sid, include_inbound, limit)
+            urls = self.messaging.media_urls([row["sid"] for row in rows])
+        return [dict(shapes.message(row), media_urls=urls.get(row["sid"], [])) for row in rows]
 
     def inbound(self, from_: str, to: str, body: str, media_urls=()) -> dict:
         """A phone ``from_`` texts the seeded number ``to``; returns the received message."""
@@ -96,11 +110,35 @@ class Emulator:
             row = self.messaging.inbound(from_, to, body, media_urls, self.clock.timestamp())
         return shapes.message(row)
 
+    def clear_messages(self, account_sid: str | None = None) -> None:
+        """Forget one account's messages (or everyone's), their media and callbacks, and
+        free that account's sender queues; other accounts keep their queues."""
+        with self.store.transaction():
+            self.messaging.clear(account_sid)
+
+    def state_version(self) -> tuple[int, int]:
+        """A value that changes whenever the state changes, in this process or another."""
+        return self.store.version()
+
     def pending_callbacks(self) -> list[dict]:
-        """Status callbacks due and not yet delivered: id, message_sid, url, params, due_at."""
-        self._apply_due()
+        """Status callbacks due and not yet delivered: id, message_sid, url, params, due_at.
+
+        Includes claims whose lease (``models.CLAIM_LEASE`` wall-clock seconds) ran out.
+        """
+        self.apply_due()
         with self.store.lock:
-            return self.messaging.pending_callbacks(self.clock.timestamp())
+            return self.messaging.pending_callbacks(self.clock.timestamp(), self.wall_clock())
+
+    def claim_callback(self, callback_id: int) -> bool:
+        """Take a due callback for delivery: True for exactly one claimant, even across
+        processes sharing the state file. Finish with ``mark_callback`` or ``retry_callback``."""
+        with self.store.transaction():
+            return self.messaging.claim_callback(callback_id, self.wall_clock())
+
+    def retry_callback(self, callback_id: int, due_at: float, detail: str = "") -> None:
+        """A delivery attempt failed: the callback is pending again, due at ``due_at``."""
+        with self.store.transaction():
+            self.messaging.retry_callback(callback_id, due_at, detail)
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str = "") -> None:
         """Record the outcome of delivering a status callback (it stops being pending)."""

@@ -53,6 +53,7 @@ SERVICE_DELAY = 0.5
 DISPATCH_DELAY = 1.0
 DELIVERY_DELAY = 2.0
 DEFAULT_QUEUE_WINDOW = 36000.0
+CLAIM_LEASE = 60.0  # wall-clock seconds; far above a callback POST's timeout
 MAX_BODY = 1600
 MAX_MEDIA = 10
 
@@ -481,7 +482,7 @@ class Messaging:
             (sid_row(message_sid),),
         )
 
-    # -- inbound, outbox, callbacks ----------------------------------------------------
+    # -- inbound, listing, clearing ----------------------------------------------------
     def inbound(self, from_: str, to: str, body: str, media_urls, now: float) -> dict:
         """A phone texts a seeded number; STOP/START words update the opt-out list."""
         owned = self.owners.get(to)
@@ -510,21 +511,74 @@ class Messaging:
         self._insert_media(account, sid, media, now)
         return row
 
-    def outbox(self, account_sid: str | None):
-        query = "SELECT * FROM messages WHERE direction != 'inbound'"
-        args: tuple = ()
+    def messages(self, account_sid: str | None, include_inbound: bool, limit: int | None):
+        """Stored messages, oldest first: of one account (or all), the newest ``limit``."""
+        where, args = [], []
+        if not include_inbound:
+            where.append("direction != 'inbound'")
         if account_sid:
-            query += " AND account_sid = ?"
-            args = (account_sid,)
-        return self.store.db.execute(query + " ORDER BY seq", args).fetchall()
+            where.append("account_sid = ?")
+            args.append(account_sid)
+        query = "SELECT * FROM messages"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY seq DESC"
+        if limit:
+            query += " LIMIT ?"
+            args.append(limit)
+        return self.store.db.execute(query, args).fetchall()[::-1]
 
-    def pending_callbacks(self, now: float) -> list[dict]:
+    def media_urls(self, message_sids: list[str]) -> dict[str, list[str]]:
+        """The media URLs of these messages, in the order they were sent."""
+        urls: dict[str, list[str]] = {}
+        for start in range(0, len(message_sids), 500):
+            chunk = message_sids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for message_sid, url in self.store.db.execute(
+                    f"SELECT message_sid, url FROM media WHERE message_sid IN ({marks})"
+                    " ORDER BY seq", chunk):
+                urls.setdefault(message_sid, []).append(url)
+        return urls
+
+    def clear(self, account_sid: str | None) -> None:
+        """Forget one account's (or everyone's) messages, media and callbacks, and free the
+        queues on its numbers so a new message goes out at once; other accounts keep theirs."""
+        where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
+        for table in ("messages", "media", "callbacks"):
+            self.store.db.execute(f"DELETE FROM {table} {where}", args)
+        self.store.free_senders([
+            number.phone_number
+            for account in seed.ACCOUNTS if account_sid in (None, account.sid)
+            for number in account.numbers
+        ])
+        self.store.refresh_due()
+
+    # -- status callbacks: pending -> sending (claimed) -> delivered / failed ------------
+    # A claim is a lease of ``CLAIM_LEASE`` wall-clock seconds: a claim its process never
+    # finished (it died mid-POST) becomes due again once the lease has run out.
+    def pending_callbacks(self, now: float, wall_now: float) -> list[dict]:
         rows = self.store.db.execute(
             "SELECT id, message_sid, account_sid, url, params, due_at FROM callbacks"
-            " WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id",
-            (now,),
+            " WHERE (state = 'pending' AND due_at <= ?)"
+            " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
+            (now, wall_now - CLAIM_LEASE),
         ).fetchall()
         return [dict(row, params=json.loads(row["params"])) for row in rows]
+
+    def claim_callback(self, callback_id: int, wall_now: float) -> bool:
+        """Take a pending (or stale) callback for delivery; False if someone else holds it."""
+        return self.store.db.execute(
+            "UPDATE callbacks SET state = 'sending', claimed_at = ? WHERE id = ?"
+            " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))",
+            (wall_now, callback_id, wall_now - CLAIM_LEASE),
+        ).rowcount == 1
+
+    def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:
+        self.store.db.execute(
+            "UPDATE callbacks SET state = 'pending', due_at = ?, detail = ?, claimed_at = NULL"
+            " WHERE id = ?",
+            (due_at, detail, callback_id),
+        )
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
         self.store.db.execute(

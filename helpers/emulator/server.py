@@ -31,13 +31,7 @@ from starlette.staticfiles import StaticFiles
 from .callbacks import dispatcher_for
 from .chaos import ChaosTimeout
 from .inbox import accounts as seeded_accounts
-from .inbox import (
-    apply_due_changes,
-    clear_messages,
-    conversations,
-    is_demo_media,
-    state_version,
-)
+from .inbox import conversations, is_demo_media
 from .remote import OTHER_HOSTS_PREFIX, twilio_url
 
 HERE = Path(__file__).parent
@@ -98,8 +92,8 @@ class EmulatorService:
         self.poke()
 
     async def publish_changes(self) -> None:
-        await self.call(apply_due_changes, self.emulator)
-        version = await self.call(state_version, self.emulator)
+        await self.call(self.emulator.apply_due)
+        version = await self.call(self.emulator.state_version)
         events: list[tuple[str, object]] = []
         if version != self._version or self._resync:
             self._version = version
@@ -125,7 +119,7 @@ class EmulatorService:
     async def subscribe(self) -> asyncio.Queue:
         """A new inbox stream: it starts with a snapshot of messages and attempts."""
         if not self._subscribers:
-            self._version = await self.call(state_version, self.emulator)
+            self._version = await self.call(self.emulator.state_version)
             self._snapshot = await self._current()
             logged = self.dispatcher.attempts_for()
             self._attempt_seq = logged[-1]["seq"] if logged else 0
@@ -178,7 +172,7 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
     async def messages(request: Request) -> Response:
         account = request.query_params.get("account_sid") or None
         if request.method == "DELETE":
-            await service.call(clear_messages, emulator, account)
+            await service.call(emulator.clear_messages, account)
             service.resync()
             return JSONResponse({"cleared": account or "all"})
         listed = await service.call(conversations, emulator, account)

@@ -61,8 +61,9 @@ CREATE TABLE IF NOT EXISTS callbacks (
     url TEXT NOT NULL,
     params TEXT NOT NULL,
     due_at REAL NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending',
-    detail TEXT
+    state TEXT NOT NULL DEFAULT 'pending',  -- pending, sending (claimed), delivered, failed
+    detail TEXT,
+    claimed_at REAL  -- wall-clock time of the claim while sending
 );
 CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (state, due_at);
 CREATE TABLE IF NOT EXISTS opt_outs (
@@ -132,12 +133,23 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._upgrade()
 
         self._version: int | None = None
         self._busy: dict[str, float] = {}
         self._opt_outs: set[tuple[str, str]] = set()
         self._seq: dict[str, int] = {}
         self._next_due: float | None = None
+
+    def _upgrade(self) -> None:
+        """Add what a file made by an older emulator lacks."""
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
+        if "claimed_at" not in columns:
+            try:
+                self.db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
+            except sqlite3.OperationalError as exc:  # another process added it just now
+                if "duplicate column" not in str(exc):
+                    raise
 
     def transaction(self) -> _Transaction:
         """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
@@ -199,6 +211,14 @@ class Store:
             (number, timestamp),
         )
 
+    def free_senders(self, numbers: list[str]) -> None:
+        """Empty the queues of ``numbers``: their next message goes out at once."""
+        for number in numbers:
+            self._busy.pop(number, None)
+        self.db.execute(
+            f"DELETE FROM senders WHERE number IN ({','.join('?' * len(numbers))})", numbers
+        )
+
     def is_opted_out(self, sender: str, recipient: str) -> bool:
         return (sender, recipient) in self._opt_outs
 
@@ -258,6 +278,12 @@ class Store:
     def invalidate(self) -> None:
         """Re-read the cached hot state: call after changing the tables with your own SQL."""
         self._version = None
+
+    def version(self) -> tuple[int, int]:
+        """Changes whenever the tables change, by this connection or another process."""
+        with self.lock:
+            data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
+            return data_version, self.db.total_changes
 
     def close(self) -> None:
         self.db.close()

@@ -4,7 +4,7 @@ from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.clock import Clock
-from helpers.emulator.inbox import clear_messages, conversations, state_version
+from helpers.emulator.inbox import conversations
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL
 
 
@@ -28,13 +28,13 @@ def test_state_version_sees_another_process_and_the_clock(db_path):
     server_side = Emulator(str(db_path), clock=Clock())
     kernel_side = Emulator(str(db_path), clock=Clock())
     client = Client(TRIAL.sid, TRIAL.auth_token, http_client=EmulatorHttpClient(kernel_side))
-    before = state_version(server_side)
+    before = server_side.state_version()
 
     client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO)
-    after_send = state_version(server_side)
+    after_send = server_side.state_version()
     kernel_side.clock.advance(10)
     conversations(server_side)  # applies the status changes now due
-    after_delivery = state_version(server_side)
+    after_delivery = server_side.state_version()
 
     assert before != after_send != after_delivery
     assert conversations(server_side)[0]["status"] == "delivered"
@@ -46,7 +46,7 @@ def test_clearing_an_account_also_frees_its_senders_queue(db_path):
     for n in range(60):  # a minute of backlog on the long code (1 segment per second)
         client.messages.create(body=f"backlog {n}", from_=DEFAULT_FROM, to=DEFAULT_TO)
 
-    clear_messages(emulator, TRIAL.sid)
+    emulator.clear_messages(TRIAL.sid)
     sid = client.messages.create(body="fresh start", from_=DEFAULT_FROM, to=DEFAULT_TO).sid
     emulator.clock.advance(5)
 

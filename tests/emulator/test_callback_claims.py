@@ -1,0 +1,86 @@
+"""Status callback claims: one claimant per callback, retries, and leases that run out."""
+
+import sqlite3
+
+from helpers.emulator import Emulator, seed
+from helpers.emulator.models import CLAIM_LEASE
+
+from .conftest import make_client
+
+URL = "https://example.com/status"
+
+
+def due_callback(emulator) -> dict:
+    """One message with a status callback, moved on until its `sending` callback is due."""
+    make_client(emulator, seed.TRIAL).messages.create(body="hi", from_=seed.DEFAULT_FROM,
+                                                      to=seed.DEFAULT_TO, status_callback=URL)
+    emulator.clock.advance(1)
+    [callback] = emulator.pending_callbacks()
+    return callback
+
+
+def test_a_callback_is_claimed_once(emulator):
+    callback = due_callback(emulator)
+
+    assert emulator.claim_callback(callback["id"]) is True
+    assert emulator.claim_callback(callback["id"]) is False
+    assert emulator.pending_callbacks() == []
+
+
+def test_retry_makes_it_pending_again_at_the_new_time(emulator):
+    callback = due_callback(emulator)
+    emulator.claim_callback(callback["id"])
+
+    emulator.retry_callback(callback["id"], emulator.clock.timestamp() + 5, "HTTP 500")
+    assert emulator.pending_callbacks() == []
+    emulator.clock.advance(0.5)  # nothing else due yet: the message is still sending
+    assert emulator.pending_callbacks() == []
+    emulator.clock.advance(4.5)
+
+    assert callback["id"] in [c["id"] for c in emulator.pending_callbacks()]
+    assert emulator.claim_callback(callback["id"]) is True
+
+
+def test_marked_callback_is_never_due_again(emulator):
+    callback = due_callback(emulator)
+    emulator.claim_callback(callback["id"])
+    emulator.mark_callback(callback["id"], True, "HTTP 204")
+    emulator.wall_clock = lambda: 10 ** 10  # long after any lease
+
+    assert callback["id"] not in [c["id"] for c in emulator.pending_callbacks()]
+    assert emulator.claim_callback(callback["id"]) is False
+
+
+def test_a_claim_whose_process_died_is_due_again_after_the_lease(tmp_path):
+    path = str(tmp_path / "emulator.db")
+    died, survivor = Emulator(path), Emulator(path)
+    callback = due_callback(died)
+    claimed_at = 1_000_000.0
+    died.wall_clock = lambda: claimed_at
+    assert died.claim_callback(callback["id"])
+    died.close()  # the process ends before it marks or retries the callback
+
+    survivor.wall_clock = lambda: claimed_at + CLAIM_LEASE - 1
+    assert survivor.pending_callbacks() == []
+    assert survivor.claim_callback(callback["id"]) is False  # still leased: no double send
+
+    survivor.wall_clock = lambda: claimed_at + CLAIM_LEASE
+    assert [c["id"] for c in survivor.pending_callbacks()] == [callback["id"]]
+    assert survivor.claim_callback(callback["id"]) is True
+    assert survivor.claim_callback(callback["id"]) is False
+    survivor.close()
+
+
+def test_a_file_from_before_claims_gains_the_lease_column(tmp_path):
+    path = str(tmp_path / "old.db")
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE callbacks (id INTEGER PRIMARY KEY, message_sid TEXT NOT NULL,"
+                " account_sid TEXT NOT NULL, url TEXT NOT NULL, params TEXT NOT NULL,"
+                " due_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'pending', detail TEXT)")
+    old.close()
+
+    emulator = Emulator(path)
+    callback = due_callback(emulator)
+
+    assert emulator.claim_callback(callback["id"]) is True
+    emulator.close()
