@@ -36,7 +36,7 @@ from datetime import UTC, datetime, timedelta
 
 from helpers.segments import count_segments
 
-from . import seed
+from . import fastjson, seed
 from .errors import DELIVERY_ERRORS, TwilioError
 from .numbers import (
     ALPHANUMERIC_SENDER,
@@ -163,7 +163,7 @@ class Messaging:
                     message["status"], message["date_updated"], message["date_sent"],
                     message["price"], message["num_segments"], message["error_code"],
                     message["error_message"], message["from_number"],
-                    json.dumps(steps) if steps else None, steps[0][0] if steps else None,
+                    fastjson.dumps(steps) if steps else None, steps[0][0] if steps else None,
                     message["seq"],
                 ),
             )
@@ -190,7 +190,7 @@ class Messaging:
         self.store.db.execute(
             "INSERT INTO callbacks (message_sid, account_sid, url, params, due_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (message["sid"], message["account_sid"], url, json.dumps(params), at),
+            (message["sid"], message["account_sid"], url, fastjson.dumps(params), at),
         )
 
     # -- create ------------------------------------------------------------------------
@@ -375,7 +375,7 @@ class Messaging:
             " status, num_segments, num_media, price, error_code, error_message,"
             " messaging_service_sid, date_created, date_updated, date_sent, status_callback,"
             " timeline, next_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (seq, *row.values(), json.dumps(timeline) if timeline else None, next_at),
+            (seq, *row.values(), fastjson.dumps(timeline) if timeline else None, next_at),
         )
 
     def _insert_media(self, account, message_sid: str, urls, now: float) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from . import shapes
+from . import fastjson, shapes
 from .errors import TwilioError
 from .models import Messaging, NewMessage
 from .sids import sid_row
@@ -323,7 +322,7 @@ def _split(url: str) -> tuple[str, str, str]:
 
 
 def _render(status: int, payload) -> tuple[int, str, dict]:
-    text = "" if payload is None else json.dumps(payload)
+    text = "" if payload is None else fastjson.dumps(payload)
     return status, text, dict(JSON_HEADERS)
 
 
