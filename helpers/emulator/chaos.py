@@ -53,15 +53,8 @@ class Chaos:
         with self._lock:
             self.settings = settings
             self._random = random.Random(settings.seed)
-
-    @property
-    def latency(self) -> float:
-        return self.settings.latency
-
-    @property
-    def active(self) -> bool:
-        s = self.settings
-        return bool(s.p429 or s.p500 or s.ptimeout)
+            self.latency = settings.latency
+            self.active = bool(settings.p429 or settings.p500 or settings.ptimeout)
 
     def draw(self) -> str:
         """One of OK, TOO_MANY_REQUESTS, SERVER_ERROR, CONNECT_TIMEOUT, READ_TIMEOUT."""
