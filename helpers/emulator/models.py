@@ -372,12 +372,8 @@ class Messaging:
     def _insert(self, seq: int, row: dict, timeline: list) -> None:
         next_at = timeline[0][0] if timeline else None
         self.store.schedule(next_at)
-        self.store.db.execute(
-            "INSERT INTO messages (seq, sid, account_sid, direction, from_number, to_number, body,"
-            " status, num_segments, num_media, price, error_code, error_message,"
-            " messaging_service_sid, date_created, date_updated, date_sent, status_callback,"
-            " timeline, next_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (seq, *row.values(), fastjson.dumps(timeline) if timeline else None, next_at),
+        self.store.insert_message(
+            (seq, *row.values(), fastjson.dumps(timeline) if timeline else None, next_at)
         )
 
     def _insert_media(self, account, message_sid: str, urls, now: float) -> None:

@@ -80,6 +80,16 @@ CREATE TABLE IF NOT EXISTS meta (
 TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "meta")
 
 
+INSERT_MESSAGE = (
+    "INSERT INTO messages (seq, sid, account_sid, direction, from_number, to_number, body,"
+    " status, num_segments, num_media, price, error_code, error_message, messaging_service_sid,"
+    " date_created, date_updated, date_sent, status_callback, timeline, next_at)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+UPSERT_SENDER = "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)"
+FLUSH_AT = 256  # deferred rows (in-memory store) written together once this many wait
+
+
 class _Transaction:
     """``Store.transaction()``: a plain class, cheaper than a generator context manager."""
 
@@ -88,51 +98,35 @@ class _Transaction:
     def __init__(self, store: Store):
         self.store = store
 
-    def __enter__(self) -> sqlite3.Connection:
-        store = self.store
-        store.lock.acquire()
-        try:
-            store.db.execute("BEGIN IMMEDIATE")
-            try:
-                store._sync()
-            except BaseException:
-                store.db.execute("ROLLBACK")
-                raise
-        except BaseException:
-            store.lock.release()
-            raise
-        return store.db
+    def __enter__(self) -> Store:
+        self.store._begin()
+        return self.store
 
     def __exit__(self, error_type, error, traceback) -> None:
-        store = self.store
-        try:
-            if error_type is None:
-                try:
-                    store.db.execute("COMMIT")
-                    return
-                except BaseException:
-                    store.rollback()
-                    raise
-            store.rollback()
-        finally:
-            store.lock.release()
+        self.store._end(committed=error_type is None)
 
 
 class Store:
-    """One sqlite connection, shared by the emulator's threads under a lock."""
+    """One sqlite connection, shared by the emulator's threads under a lock.
+
+    In memory (nobody else reads the tables) new messages and sender queue ends are not
+    written at once: they wait in a list and go in together (one ``executemany``) the next
+    time anything reads ``store.db``, so every reader still sees them. A transaction that
+    only defers rows never opens a sqlite transaction; one that fails drops what it deferred.
+    """
 
     def __init__(self, path: str = ":memory:"):
         self.path = path
         self.shared = path != ":memory:"
         self.lock = threading.RLock()
-        self.db = sqlite3.connect(
+        self._db = sqlite3.connect(
             path, check_same_thread=False, isolation_level=None, timeout=30.0
         )
-        self.db.row_factory = sqlite3.Row
+        self._db.row_factory = sqlite3.Row
         if self.shared:
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
         self._upgrade()
 
         self._version: int | None = None
@@ -140,13 +134,29 @@ class Store:
         self._opt_outs: set[tuple[str, str]] = set()
         self._seq: dict[str, int] = {}
         self._next_due: float | None = None
+        # In-memory write-behind: rows not yet written, and how many of them (at the front)
+        # were committed before the current transaction began.
+        self._pending_messages: list[tuple] = []
+        self._pending_senders: list[tuple[str, float]] = []
+        self._committed = (0, 0)
+        self._in_transaction = False
+        self._begun = False  # a sqlite transaction is open
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, with every deferred row written first (use it to read or write)."""
+        if self._pending_messages or self._pending_senders or (
+            self._in_transaction and not self._begun
+        ):
+            self._write_deferred()
+        return self._db
 
     def _upgrade(self) -> None:
         """Add what a file made by an older emulator lacks."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(callbacks)")}
         if "claimed_at" not in columns:
             try:
-                self.db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
+                self._db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
             except sqlite3.OperationalError as exc:  # another process added it just now
                 if "duplicate column" not in str(exc):
                     raise
@@ -154,13 +164,88 @@ class Store:
     def transaction(self) -> _Transaction:
         """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
 
-        ``with store.transaction() as db:`` commits on success and rolls back on any error.
+        ``with store.transaction():`` commits on success and rolls back on any error.
         """
         return _Transaction(self)
 
-    def rollback(self) -> None:
-        self.db.execute("ROLLBACK")
+    def _begin(self) -> None:
+        self.lock.acquire()
+        try:
+            if self.shared:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._begun = True
+            else:
+                self._committed = (len(self._pending_messages), len(self._pending_senders))
+                if self._committed[0] >= FLUSH_AT:
+                    self._write_deferred()
+            self._in_transaction = True
+            self._sync()
+        except BaseException:
+            self._end(committed=False)
+            raise
+
+    def _end(self, committed: bool) -> None:
+        try:
+            if committed:
+                try:
+                    if self._begun:
+                        self._db.execute("COMMIT")
+                    return
+                except BaseException:
+                    self._rollback()
+                    raise
+            self._rollback()
+        finally:
+            self._in_transaction = self._begun = False
+            self.lock.release()
+
+    def _rollback(self) -> None:
+        if self._begun:
+            self._db.execute("ROLLBACK")
+            self._begun = False
+        messages, senders = self._committed
+        del self._pending_messages[messages:]
+        del self._pending_senders[senders:]
         self.invalidate()  # the cache may hold what the rollback undid
+
+    def _write_deferred(self) -> None:
+        """Write the deferred rows: those committed earlier in a transaction of their own,
+        then (opening the current transaction if there is one) the current one's."""
+        with self.lock:
+            if self._in_transaction and not self._begun:
+                self._write_rows(*self._committed)
+                self._db.execute("BEGIN IMMEDIATE")
+                self._begun = True
+            self._write_rows(len(self._pending_messages), len(self._pending_senders))
+
+    def _write_rows(self, messages: int, senders: int) -> None:
+        """Write the first ``messages`` and ``senders`` deferred rows."""
+        if not (messages or senders):
+            return
+        own = not self._begun
+        if own:
+            self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(INSERT_MESSAGE, self._pending_messages[:messages])
+            self._db.executemany(UPSERT_SENDER, self._pending_senders[:senders])
+            if own:
+                self._db.execute("COMMIT")
+        except BaseException:
+            if own:
+                self._db.execute("ROLLBACK")
+            raise
+        del self._pending_messages[:messages]
+        del self._pending_senders[:senders]
+        committed_messages, committed_senders = self._committed
+        self._committed = (max(0, committed_messages - messages),
+                           max(0, committed_senders - senders))
+
+    def insert_message(self, values: tuple) -> None:
+        """Add a message row (``INSERT_MESSAGE``'s columns, in order), inside a transaction."""
+        if self.shared:
+            self._db.execute(INSERT_MESSAGE, values)
+        else:
+            self._pending_messages.append(values)
 
     def _sync(self) -> None:
         """Reload the cached hot state if another connection committed since we last read."""
@@ -206,10 +291,10 @@ class Store:
 
     def set_busy_until(self, number: str, timestamp: float) -> None:
         self._busy[number] = timestamp
-        self.db.execute(
-            "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)",
-            (number, timestamp),
-        )
+        if self.shared:
+            self._db.execute(UPSERT_SENDER, (number, timestamp))
+        else:
+            self._pending_senders.append((number, timestamp))
 
     def free_senders(self, numbers: list[str]) -> None:
         """Empty the queues of ``numbers``: their next message goes out at once."""
@@ -268,11 +353,11 @@ class Store:
 
     def clear(self) -> None:
         """Delete every row: back to the freshly seeded state."""
-        with self.transaction() as db:
+        with self.transaction():
             for table in TABLES:
-                db.execute(f"DELETE FROM {table}")
+                self.db.execute(f"DELETE FROM {table}")
             if self._has_sequence():
-                db.execute("DELETE FROM sqlite_sequence")
+                self.db.execute("DELETE FROM sqlite_sequence")
         self.invalidate()
 
     def invalidate(self) -> None:
@@ -286,4 +371,4 @@ class Store:
             return data_version, self.db.total_changes
 
     def close(self) -> None:
-        self.db.close()
+        self._db.close()

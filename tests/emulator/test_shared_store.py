@@ -116,9 +116,9 @@ def test_invalidate_rereads_tables_changed_with_own_sql(emulator):
     client = make_client(emulator, seed.TRIAL)
     for i in range(5):
         client.messages.create(body=str(i), from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
-    with emulator.store.transaction() as db:  # what the inbox's "clear" does
-        db.execute("DELETE FROM messages")
-        db.execute("DELETE FROM senders")
+    with emulator.store.transaction():
+        emulator.store.db.execute("DELETE FROM messages")
+        emulator.store.db.execute("DELETE FROM senders")
     emulator.store.invalidate()
     message = client.messages.create(body="now", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
     emulator.clock.advance(1)

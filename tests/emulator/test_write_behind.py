@@ -1,0 +1,60 @@
+"""The in-memory store defers new rows: readers still see them, a failed request leaves none."""
+
+import pytest
+
+from helpers.emulator import seed
+from helpers.emulator.models import NewMessage
+from helpers.emulator.store import FLUSH_AT
+
+from .conftest import make_client
+
+SMS = NewMessage(to=seed.DEFAULT_TO, from_=seed.DEFAULT_FROM, body="hi")
+MMS = SMS._replace(media_urls=(seed.DEMO_MEDIA_URL,))
+
+
+class Boom(Exception):
+    """Stands for an unexpected error late in a request."""
+
+
+def create_then_fail(emulator, new: NewMessage) -> None:
+    with pytest.raises(Boom), emulator.store.transaction():
+        emulator.messaging.create_message(seed.TRIAL, new, emulator.clock.timestamp())
+        raise Boom
+
+
+def test_readers_of_the_tables_see_messages_just_created(emulator, client):
+    before = emulator.state_version()
+    sid = client.messages.create(body="hi", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO).sid
+
+    rows = emulator.store.db.execute("SELECT sid FROM messages").fetchall()
+    assert [row["sid"] for row in rows] == [sid]
+    assert emulator.state_version() != before
+
+
+@pytest.mark.parametrize("new", [SMS, MMS], ids=["sms", "mms"])
+def test_a_failed_request_leaves_no_message_and_no_queue(emulator, client, new):
+    kept = client.messages.create(body="kept", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO).sid
+
+    create_then_fail(emulator, new)
+    next_sid = client.messages.create(body="next", from_=seed.DEFAULT_FROM,
+                                      to=seed.DEFAULT_TO).sid
+    emulator.clock.advance(2)
+
+    assert [m["sid"] for m in emulator.outbox()] == [kept, next_sid]
+    assert emulator.store.db.execute("SELECT count(*) FROM media").fetchone()[0] == 0
+    # the failed message took no place in the queue: `next` sends 1 s after `kept`
+    assert client.messages(next_sid).fetch().status == "sending"
+
+
+def test_many_creates_are_written_in_batches_and_all_kept(emulator):
+    client = make_client(emulator, seed.UPGRADED)
+    sender = seed.UPGRADED.number("short_code").phone_number
+    sids = [client.messages.create(body=str(n), from_=sender, to=seed.DEFAULT_TO).sid
+            for n in range(FLUSH_AT * 2 + 3)]
+
+    create_then_fail(emulator, SMS)
+    emulator.clock.advance(60)
+
+    listed = emulator.outbox(seed.UPGRADED.sid)
+    assert [m["sid"] for m in listed] == sids
+    assert {m["status"] for m in listed} == {"delivered"}
