@@ -1,6 +1,6 @@
 """Creates per second through the real twilio Client: emulator vs a no-op HttpClient (floor).
 
-    .venv/bin/python benchmarks/bench_emulator.py [--n 3000] [--file]
+    .venv/bin/python benchmarks/bench_emulator.py [--n 3000] [--file] [--profile]
 
 The floor answers every request with a canned 201 message, so it measures the twilio
 library's own cost; the ratio says how much of that speed the emulator keeps (target >= 50%).
@@ -11,7 +11,9 @@ round of each counts, so other load on the machine skews the ratio less.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import tempfile
 import time
 
@@ -48,6 +50,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000, help="creates per round and side")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; best counts")
     parser.add_argument("--file", action="store_true", help="sqlite file (WAL) instead of memory")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print where one emulated round spends its time (cProfile)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bench.db") if args.file else ":memory:"
@@ -63,6 +67,10 @@ def main() -> None:
         for _ in range(args.rounds):  # alternate, keep the best: other load hits both sides
             floor = max(floor, creates_per_second(floor_client, args.n))
             emulated = max(emulated, creates_per_second(client, args.n))
+        if args.profile:
+            profile = cProfile.Profile()
+            profile.runcall(creates_per_second, client, args.n)
+            pstats.Stats(profile).sort_stats("tottime").print_stats(20)
         emulator.close()
     store = "sqlite file (WAL)" if args.file else "in-memory sqlite"
     print(f"creates/s, no-op HttpClient (floor): {floor:,.0f}")
