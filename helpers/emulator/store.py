@@ -6,9 +6,10 @@ Seeded accounts and numbers are constants (``seed.py``); only what changes lives
 Times are stored as Unix timestamps (float seconds).
 
 Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when
-the next status change is due) is cached in Python and written through to sqlite. A file
-store re-reads it whenever ``PRAGMA data_version`` says another process committed; code
-that changes these tables with its own SQL calls ``invalidate()`` afterwards.
+the next status change is due) is cached in Python and written to sqlite too: at once in a
+file, deferred in memory (see ``Store``). A file store re-reads it whenever
+``PRAGMA data_version`` says another process committed; code that changes these tables
+with its own SQL calls ``invalidate()`` afterwards.
 """
 
 from __future__ import annotations
@@ -170,6 +171,9 @@ class Store:
 
     def _begin(self) -> None:
         self.lock.acquire()
+        if self._in_transaction:  # this thread is already inside one
+            self.lock.release()
+            raise RuntimeError("store transactions do not nest")
         try:
             if self.shared:
                 self._db.execute("BEGIN IMMEDIATE")

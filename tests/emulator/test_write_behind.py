@@ -1,8 +1,9 @@
-"""The in-memory store defers new rows: readers still see them, a failed request leaves none."""
+"""The in-memory store defers new rows: readers still see them, a failed request leaves none
+(as with a file, which writes at once)."""
 
 import pytest
 
-from helpers.emulator import seed
+from helpers.emulator import Emulator, seed
 from helpers.emulator.models import NewMessage
 from helpers.emulator.store import FLUSH_AT
 
@@ -22,6 +23,13 @@ def create_then_fail(emulator, new: NewMessage) -> None:
         raise Boom
 
 
+@pytest.fixture(params=["memory", "file"])
+def store_emulator(request, tmp_path):
+    emu = Emulator(":memory:" if request.param == "memory" else str(tmp_path / "state.db"))
+    yield emu
+    emu.close()
+
+
 def test_readers_of_the_tables_see_messages_just_created(emulator, client):
     before = emulator.state_version()
     sid = client.messages.create(body="hi", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO).sid
@@ -32,7 +40,8 @@ def test_readers_of_the_tables_see_messages_just_created(emulator, client):
 
 
 @pytest.mark.parametrize("new", [SMS, MMS], ids=["sms", "mms"])
-def test_a_failed_request_leaves_no_message_and_no_queue(emulator, client, new):
+def test_a_failed_request_leaves_no_message_and_no_queue(store_emulator, new):
+    emulator, client = store_emulator, make_client(store_emulator, seed.TRIAL)
     kept = client.messages.create(body="kept", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO).sid
 
     create_then_fail(emulator, new)
@@ -58,3 +67,14 @@ def test_many_creates_are_written_in_batches_and_all_kept(emulator):
     listed = emulator.outbox(seed.UPGRADED.sid)
     assert [m["sid"] for m in listed] == sids
     assert {m["status"] for m in listed} == {"delivered"}
+
+
+def test_transactions_do_not_nest(store_emulator):
+    emulator, client = store_emulator, make_client(store_emulator, seed.TRIAL)
+    client.messages.create(body="kept", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    with emulator.store.transaction():
+        emulator.messaging.create_message(seed.TRIAL, SMS, emulator.clock.timestamp())
+        with pytest.raises(RuntimeError, match="do not nest"), emulator.store.transaction():
+            pass
+
+    assert [m["body"][-4:] for m in emulator.outbox()] == ["kept", "- hi"]
