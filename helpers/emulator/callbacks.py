@@ -18,6 +18,7 @@ from hashlib import sha1
 import requests
 
 from . import seed
+from .models import CLAIM_LEASE
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 USER_AGENT = "TwilioProxy/1.1"
@@ -51,6 +52,9 @@ class CallbackDispatcher:
 
     def __init__(self, emulator, policy: RetryPolicy | None = None, timeout: float = 5.0,
                  log_size: int = 2000):
+        if not 0 < timeout <= CLAIM_LEASE / 4:  # a POST must end well inside its claim's lease
+            raise ValueError(f"timeout must be between 0 and {CLAIM_LEASE / 4:g} seconds "
+                             f"(a quarter of the callback claim lease), got {timeout}")
         self.emulator = emulator
         self.policy = policy or RetryPolicy()
         self.timeout = timeout

@@ -1,10 +1,15 @@
 """Status callbacks: retried with backoff on the emulator clock, every attempt logged."""
 
 import socket
+import time
 
+import pytest
 import requests
 
-from helpers.emulator.callbacks import deliver_due_callbacks, dispatcher_for
+from helpers.emulator import Emulator
+from helpers.emulator.callbacks import CallbackDispatcher, deliver_due_callbacks, dispatcher_for
+from helpers.emulator.clock import Clock
+from helpers.emulator.models import CLAIM_LEASE
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO
 
 from .conftest import client_for, start_server
@@ -44,8 +49,6 @@ def test_failed_callback_is_retried_with_backoff(server, client, receiver):
 
 def test_a_callback_is_sent_once_when_two_processes_share_the_state(server, client, receiver,
                                                                     db_path):
-    from helpers.emulator import Emulator
-    from helpers.emulator.clock import Clock
 
     kernel = Emulator(str(db_path), clock=Clock())  # e.g. a notebook kernel beside the server
     client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
@@ -89,3 +92,27 @@ def test_server_delivers_callbacks_in_the_background(db_path, receiver):
     finally:
         server.stop()
     assert receiver.statuses(sid) == ["sending", "sent", "delivered"]
+
+
+def test_a_post_timeout_longer_than_the_claim_lease_allows_is_refused(server):
+    with pytest.raises(ValueError, match="a quarter of the callback claim lease"):
+        CallbackDispatcher(server.emulator, timeout=600)
+
+
+def test_a_callback_claimed_by_a_process_that_died_is_sent_after_the_lease(server, client,
+                                                                           receiver, db_path):
+    kernel = Emulator(str(db_path), clock=Clock())
+    sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                 status_callback=receiver.url).sid
+    kernel.clock.advance(1)  # `sending`: its callback is due
+    [callback] = kernel.pending_callbacks()
+    assert kernel.claim_callback(callback["id"])
+    kernel.close()  # the kernel dies before it POSTs
+
+    assert deliver_due_callbacks(server.emulator) == []  # still leased to the dead kernel
+    after_lease = time.time() + CLAIM_LEASE
+    server.emulator.wall_clock = lambda: after_lease
+
+    assert [a["outcome"] for a in deliver_due_callbacks(server.emulator)] == ["delivered"]
+    assert deliver_due_callbacks(server.emulator) == []
+    assert receiver.statuses(sid) == ["sending"]
