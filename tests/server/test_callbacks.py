@@ -49,7 +49,6 @@ def test_failed_callback_is_retried_with_backoff(server, client, receiver):
 
 def test_a_callback_is_sent_once_when_two_processes_share_the_state(server, client, receiver,
                                                                     db_path):
-
     kernel = Emulator(str(db_path), clock=Clock())  # e.g. a notebook kernel beside the server
     client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
                            status_callback=receiver.url)
