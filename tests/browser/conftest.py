@@ -178,8 +178,8 @@ def lab(browser: Browser, jupyter_lab: JupyterLabServer) -> Iterator[JupyterLabU
     ui.start()
     yield ui
     context.close()  # unsaved; the server's shutdown stops the kernels
-    assert ui.refused_writes == [], "the browser tried to write into the repo"
-    assert ui.external_requests == [], "the browser tried to reach the internet"
+    assert ui.refused_writes == [], f"the browser tried to write into the repo: {ui.refused_writes}"
+    assert ui.external_requests == [], f"the browser tried to go online: {ui.external_requests}"
 
 
 def pytest_collection_modifyitems(items):

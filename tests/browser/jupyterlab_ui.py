@@ -7,6 +7,7 @@ runs with `expose_app_in_browser`).
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -26,7 +27,8 @@ KERNEL_IDLE_JS = f"""id => {{
 }}"""
 
 # True when the notebook's run is over: nothing queued or running, the kernel idle, and either
-# every non-empty code cell has an execution count or a cell stopped the run with an error.
+# every non-empty code cell has an execution count or an exception stopped the run (one in a
+# cell tagged raises-exception does not: the run goes on, a cell at a time).
 RUN_FINISHED_JS = f"""id => {{
   const panel = {PANEL};
   if (panel.sessionContext.session?.kernel?.status !== 'idle') return false;
@@ -34,8 +36,9 @@ RUN_FINISHED_JS = f"""id => {{
     return false;
   const cells = [...panel.content.model.cells].filter(c => c.type === 'code');
   const pending = cells.filter(c => c.sharedModel.getSource().trim() && c.executionCount === null);
-  const errored = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));
-  return pending.length === 0 || errored;
+  const stopped = cells.some(c => !(c.getMetadata('tags') || []).includes('raises-exception')
+    && c.outputs.toJSON().some(o => o.output_type === 'error'));
+  return pending.length === 0 || stopped;
 }}"""
 
 # Every output of the notebook in nbformat shape, with the index of its cell and the cell's tags.
@@ -171,7 +174,7 @@ class JupyterLabUI:
         (Opening a notebook copies it to .ipynb_checkpoints/, git-ignored: that may pass.)"""
         request = route.request
         if request.method == "GET" or (
-            request.method == "POST" and request.url.endswith("/checkpoints")
+            request.method == "POST" and urlsplit(request.url).path.endswith("/checkpoints")
         ):
             route.continue_()
         else:

@@ -49,7 +49,7 @@ def test_send_shows_the_success_card_and_the_message_is_sent_once(lab, emulator_
 
     card = result_text(form)
     accepted = re.search(r"accepted the message: sid (SM[0-9a-f]{32}), status queued", card)
-    assert accepted and card.endswith("to +14158141829"), card
+    assert accepted and "to +14158141829" in card, card
     new = [m for m in emulator_server.messages() if m["sid"] not in before]
     assert [(m["sid"], m["to"]) for m in new] == [(accepted.group(1), "+14158141829")]
     assert new[0]["body"].endswith("Sent by clicking Send")
