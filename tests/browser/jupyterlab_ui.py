@@ -14,6 +14,7 @@ from playwright.sync_api import Locator, Page, expect
 from .services import JupyterLabServer
 
 RUN_ALL_TIMEOUT_MS = 120_000
+KERNEL_START_TIMEOUT_MS = 60_000  # a kernel start is the slowest step on a loaded machine
 NOT_THIS_MACHINE = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
 CONTENTS_API = re.compile(r"/api/contents/")
 
@@ -103,7 +104,7 @@ class Notebook:
         expect(tab).to_have_class(re.compile(r"\blm-mod-current\b"))
 
     def wait_for_idle_kernel(self) -> None:
-        self.page.wait_for_function(KERNEL_IDLE_JS, arg=self.id)
+        self.page.wait_for_function(KERNEL_IDLE_JS, arg=self.id, timeout=KERNEL_START_TIMEOUT_MS)
 
     def clear_and_run_all(self) -> None:
         """Edit > Clear Outputs of All Cells, then Run > Run All Cells; wait until the run ends."""
