@@ -21,6 +21,9 @@ CONTENTS_API = re.compile(r"/api/contents/")
 # The notebook panel whose id is in the JS variable `id`.
 PANEL = "[...window.jupyterapp.shell.widgets('main')].find(w => w.id === id)"
 
+# True for a code cell with source that has not been executed (JS, the cell is `c`).
+NOT_EXECUTED = "c.type === 'code' && c.sharedModel.getSource().trim() && c.executionCount === null"
+
 # True once the notebook's kernel has started and is idle.
 KERNEL_IDLE_JS = f"""id => {{
   const kernel = {PANEL}?.sessionContext.session?.kernel;
@@ -35,11 +38,11 @@ RUN_FINISHED_JS = f"""id => {{
   if (panel.sessionContext.session?.kernel?.status !== 'idle') return false;
   if ([...panel.node.querySelectorAll('.jp-InputPrompt')].some(p => p.textContent.includes('*')))
     return false;
-  const cells = [...panel.content.model.cells].filter(c => c.type === 'code');
-  const pending = cells.filter(c => c.sharedModel.getSource().trim() && c.executionCount === null);
-  const stopped = cells.some(c => !(c.getMetadata('tags') || []).includes('raises-exception')
+  const cells = [...panel.content.model.cells];
+  const stopped = cells.some(c => c.type === 'code'
+    && !(c.getMetadata('tags') || []).includes('raises-exception')
     && c.outputs.toJSON().some(o => o.output_type === 'error'));
-  return pending.length === 0 || stopped;
+  return !cells.some(c => {NOT_EXECUTED}) || stopped;
 }}"""
 
 # Every output of the notebook in nbformat shape, with the index of its cell and the cell's tags.
@@ -80,10 +83,6 @@ class Notebook:
     def node(self) -> Locator:
         """The notebook panel (toolbar and cells)."""
         return self.page.locator(f"[id='{self.id}']")
-
-    @property
-    def cells(self) -> Locator:
-        return self.node.locator(".jp-Notebook .jp-Cell")
 
     @property
     def outputs(self) -> Locator:
@@ -137,9 +136,7 @@ class Notebook:
     def unexecuted_cells(self) -> list[int]:
         """Indexes of non-empty code cells without an execution count."""
         return self.page.evaluate(
-            f"""id => [...{PANEL}.content.model.cells].flatMap((c, index) =>
-              c.type === 'code' && c.sharedModel.getSource().trim() && c.executionCount === null
-                ? [index] : [])""",
+            f"id => [...{PANEL}.content.model.cells].flatMap((c, i) => {NOT_EXECUTED} ? [i] : [])",
             self.id,
         )
 
