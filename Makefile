@@ -17,10 +17,11 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 lab: $(STAMP)
 	$(BIN)/python -m helpers.launch
 
-# conftest.py forces the offline emulator for every test, whatever .env says.
+# conftest.py forces the offline emulator for every test, whatever .env says. Two workers
+# (pytest-xdist): a notebook, a test module, or all the Chromium tests stay in one worker.
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/pytest --nbval --nbval-current-env --durations=15 tests notebooks
+	$(BIN)/pytest -n 2 --dist loadgroup --nbval --nbval-current-env --durations=15 tests notebooks
 
 notebooks: $(STAMP)
 	TWILIO_MODE=emulator $(BIN)/python scripts/run_notebooks.py

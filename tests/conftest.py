@@ -1,9 +1,26 @@
-"""Every test runs offline: emulator mode, a private .env, and no socket beyond loopback."""
+"""Every test runs offline: emulator mode, a private .env, and no socket beyond loopback.
+
+The tests that drive Chromium share one browser (Playwright's sync API allows one per process)
+and, under pytest-xdist, one worker.
+"""
 
 import ipaddress
 import socket
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", ""}
 
@@ -58,3 +75,27 @@ def private_env(tmp_path, monkeypatch):
     env_file.write_text("")
     monkeypatch.setenv("TUTORIAL_ENV_PATH", str(env_file))
     return env_file
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium; never a Playwright browser download."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Chromium at {CHROMIUM}: "
+            "install it with: sudo apt-get install chromium",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (--dist loadgroup), every Chromium test runs in the same worker."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("chromium"))

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from .jupyterlab_ui import JupyterLabUI
 from .services import (
@@ -31,16 +31,6 @@ from .services import (
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 CONFIG = Path(__file__).parent / "jupyter_config"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 UI_TIMEOUT_MS = 30_000
 
 expect.set_options(timeout=UI_TIMEOUT_MS)
@@ -52,23 +42,6 @@ def launch(command: list[str], env: dict, log: Path) -> subprocess.Popen:
         return subprocess.Popen(
             command, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT
         )
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Headless Debian chromium; never a Playwright browser download."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"The browser tests need Chromium at {CHROMIUM}: "
-            "install it with: sudo apt-get install chromium",
-            pytrace=False,
-        )
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
 
 
 def emulator_command(server: EmulatorServer) -> list[str]:

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from helpers.emulator import Emulator
 from helpers.emulator.callbacks import deliver_due_callbacks
@@ -14,20 +14,9 @@ from helpers.emulator.server import BackgroundServer, create_app
 from .conftest import client_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "server"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 OTHER_TO = "+14158141829"
 
 expect.set_options(timeout=15_000)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
