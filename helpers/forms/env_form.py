@@ -18,6 +18,7 @@ class EnvForm(FormView):
     any field is invalid, and the token is never shown back."""
 
     title = "Twilio credentials form (.env)"
+    css_class = "tutorial-env-form"
 
     def __init__(self, path: Path | None = None):
         self.path = Path(path) if path else env_path()
@@ -42,7 +43,8 @@ class EnvForm(FormView):
             "Messaging Service", saved.get("TWILIO_MESSAGING_SERVICE_SID", ""), "optional: MG..."
         )
         self.save_button = widgets.Button(description="Save to .env", button_style="primary")
-        self.result = widgets.HTML()
+        self.save_button.add_class("tutorial-save-env")
+        self.result = widgets.HTML().add_class("tutorial-result")
         self.last_result: env_logic.SaveResult | None = None
         self._unsaved_token = ""  # a valid token typed before another field was fixed
         self.save_button.on_click(self._save)
@@ -71,7 +73,10 @@ class EnvForm(FormView):
             self._unsaved_token = ""  # saved, or not worth keeping
         if result.saved:
             self.auth_token.placeholder = "saved: leave empty to keep it"
-            self.result.value = f"<div style='color:#1b5e20'>✔ {html.escape(result.message)}</div>"
+            self.result.value = (
+                "<div class='tutorial-result-saved' style='color:#1b5e20'>"
+                f"✔ {html.escape(result.message)}</div>"
+            )
             return
         if self._unsaved_token:
             self.auth_token.placeholder = "kept from your last try: leave empty to use it"
@@ -79,4 +84,7 @@ class EnvForm(FormView):
             f"<li><b>{getattr(self, name).description}:</b> {html.escape(text)}</li>"
             for name, text in result.errors.items()
         )
-        self.result.value = f"<div style='color:#b00020'>{result.message}<ul>{items}</ul></div>"
+        self.result.value = (
+            f"<div class='tutorial-result-refused' style='color:#b00020'>{result.message}"
+            f"<ul>{items}</ul></div>"
+        )

@@ -13,6 +13,7 @@ class MmsForm(SmsForm):
     `offline` (default: emulator mode) keeps the preview from fetching anything online."""
 
     title = "MMS form (To, Body, Media URLs, Send)"
+    css_class = "tutorial-mms-form"
 
     def __init__(self, client, from_: str, to: str = "", body: str = "", media_urls: str = "",
                  trial: bool = False, offline: bool | None = None):
@@ -25,7 +26,7 @@ class MmsForm(SmsForm):
             style={"description_width": "150px"},
             layout=widgets.Layout(width="520px", height="70px"),
         )
-        self.media_preview = widgets.HTML()
+        self.media_preview = widgets.HTML().add_class("tutorial-media-preview")
         super().__init__(client, from_, to=to, body=body, trial=trial)
         self.media.observe(self._refresh, names="value")
 

@@ -14,6 +14,7 @@ class SmsForm(FormView):
     wrong it says what, inline, and sends nothing."""
 
     title = "SMS form (To, Body, Send)"
+    css_class = "tutorial-sms-form"
 
     def __init__(self, client, from_: str, to: str = "", body: str = "", trial: bool = False):
         self.client = client
@@ -27,9 +28,10 @@ class SmsForm(FormView):
             style={"description_width": "150px"},
             layout=widgets.Layout(width="520px", height="90px"),
         )
-        self.counter = widgets.HTML()
+        self.counter = widgets.HTML().add_class("tutorial-segment-counter")
         self.send_button = widgets.Button(description="Send", button_style="primary")
-        self.result = widgets.HTML()
+        self.send_button.add_class("tutorial-send")
+        self.result = widgets.HTML().add_class("tutorial-result")
         self.last_result: sms_logic.SendResult | None = None
         self._sent: tuple | None = None  # the request last sent, so a second click is a no-op
         self.to.observe(self._refresh, names="value")

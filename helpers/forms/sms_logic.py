@@ -107,17 +107,21 @@ class SendResult:
         if self.message is not None:
             m = self.message
             return (
-                f"<div style='color:#1b5e20'>✔ Twilio accepted the message: sid "
+                f"<div class='tutorial-result-sent' data-sid='{html.escape(m.sid, quote=True)}' "
+                f"style='color:#1b5e20'>✔ Twilio accepted the message: sid "
                 f"<code>{m.sid}</code>, status <code>{m.status}</code>, to <code>{m.to}</code>. "
                 "Edit To or Body to send another.</div>"
             )
         if self.guidance is not None:
-            return self.guidance._repr_html_()
+            return f"<div class='tutorial-result-refused'>{self.guidance._repr_html_()}</div>"
         items = "".join(
             f"<li><b>{html.escape(name)}:</b> {html.escape(text)}</li>"
             for name, text in self.problems.items()
         )
-        return f"<div style='color:#b00020'>Nothing was sent.<ul>{items}</ul></div>"
+        return (
+            "<div class='tutorial-result-refused' style='color:#b00020'>Nothing was sent."
+            f"<ul>{items}</ul></div>"
+        )
 
 
 def send(client, from_: str, to: str, body: str, media_urls: list[str] = ()) -> SendResult:

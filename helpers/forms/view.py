@@ -7,12 +7,16 @@ import ipywidgets as widgets
 
 class FormView:
     """A form built from ipywidgets. Displays as the widget; its text form is a stable summary
-    (notebook outputs keep it, and a static viewer shows it instead of the live form)."""
+    (notebook outputs keep it, and a static viewer shows it instead of the live form).
+
+    The box and its parts carry `tutorial-*` CSS classes: stable hooks for the browser tests
+    (docs/browser-tests.md), whatever the labels and texts say."""
 
     title = "Form"
+    css_class: str  # each form's own hook, e.g. "tutorial-sms-form"
 
     def __init__(self, *children: widgets.Widget):
-        self.widget = widgets.VBox(list(children))
+        self.widget = widgets.VBox(list(children)).add_class(self.css_class)
 
     def __repr__(self) -> str:
         return f"{self.title} (interactive: run this cell in JupyterLab to use it)"

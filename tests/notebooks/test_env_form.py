@@ -32,6 +32,7 @@ def test_saving_writes_the_values_and_keeps_other_lines(private_env):
     assert stat.S_IMODE(private_env.stat().st_mode) == 0o600
     assert form.last_result.saved
     assert "Restart the kernel" in form.result.value
+    assert form.result.value.startswith("<div class='tutorial-result-saved'")
 
 
 def test_the_token_is_never_shown_back(private_env):
@@ -70,6 +71,7 @@ def test_invalid_input_writes_nothing_and_says_what_to_fix(private_env):
     assert "5 characters" in errors["auth_token"] and "short" not in errors["auth_token"]
     assert "21212" in errors["from_number"]
     assert "Nothing was saved" in form.result.value
+    assert form.result.value.startswith("<div class='tutorial-result-refused'")
 
 
 def test_an_empty_token_keeps_the_saved_one(private_env):
@@ -109,6 +111,17 @@ def test_updated_text_keeps_export_and_rewrites_duplicates():
     assert updated_text(text, {"TWILIO_FROM_NUMBER": "+3", "MY_PHONE_NUMBER": "+4"}) == (
         "export TWILIO_FROM_NUMBER=+3\n# c\nTWILIO_FROM_NUMBER=+3\nMY_PHONE_NUMBER=+4\n"
     )
+
+
+def test_the_form_carries_the_css_classes_the_browser_tests_find_it_by(private_env):
+    form = EnvForm(private_env)
+    assert form.widget._dom_classes == ("tutorial-env-form",)
+    classed = {
+        css_class: widget
+        for widget in form.widget.children
+        for css_class in widget._dom_classes
+    }
+    assert classed == {"tutorial-save-env": form.save_button, "tutorial-result": form.result}
 
 
 def test_the_form_displays_as_a_stable_summary(private_env):

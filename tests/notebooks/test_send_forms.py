@@ -19,6 +19,32 @@ def mms_form(client, settings):
     return MmsForm(client, settings.from_number, to=settings.my_phone_number, trial=True)
 
 
+def hooks(form) -> dict[str, object]:
+    """CSS class -> the widget carrying it, for the form's box and its parts."""
+    found = {}
+    for widget in (form.widget, *form.widget.children):
+        for css_class in widget._dom_classes:
+            assert css_class not in found, f"{css_class} is on two widgets"
+            found[css_class] = widget
+    return found
+
+
+def test_the_forms_carry_the_css_classes_the_browser_tests_find_them_by(sms_form, mms_form):
+    assert hooks(sms_form) == {
+        "tutorial-sms-form": sms_form.widget,
+        "tutorial-segment-counter": sms_form.counter,
+        "tutorial-send": sms_form.send_button,
+        "tutorial-result": sms_form.result,
+    }
+    assert hooks(mms_form) == {
+        "tutorial-mms-form": mms_form.widget,
+        "tutorial-media-preview": mms_form.media_preview,
+        "tutorial-segment-counter": mms_form.counter,
+        "tutorial-send": mms_form.send_button,
+        "tutorial-result": mms_form.result,
+    }
+
+
 def test_the_counter_follows_the_body_as_it_is_typed(sms_form):
     sms_form.body.value = "Hello from Python!"
     assert "1 segment · GSM-7 · 18 characters · estimated $0.0079" in sms_form.counter.value
@@ -49,6 +75,7 @@ def test_a_valid_form_sends_one_message(sms_form, emulator):
     assert sent["body"] == TRIAL_PREFIX + "Ahoy"
     assert sms_form.last_result.message.sid == sent["sid"]
     assert sent["sid"] in sms_form.result.value
+    assert f"<div class='tutorial-result-sent' data-sid='{sent['sid']}'" in sms_form.result.value
     assert sms_form.send_button.disabled, "greyed out until To or Body changes"
     sms_form.body.value = "Ahoy again"
     assert not sms_form.send_button.disabled
@@ -86,6 +113,7 @@ def test_invalid_input_is_explained_inline_and_nothing_is_sent(
     assert emulator.outbox() == []
     assert expected in sms_form.last_result.problems[field]
     assert "Nothing was sent" in sms_form.result.value
+    assert sms_form.result.value.startswith("<div class='tutorial-result-refused'")
 
 
 def test_a_refusal_from_twilio_shows_guidance(sms_form, emulator):
@@ -95,6 +123,8 @@ def test_a_refusal_from_twilio_shows_guidance(sms_form, emulator):
     assert emulator.outbox() == []
     assert sms_form.last_result.guidance.code == 21608
     assert "Verified Caller IDs" in sms_form.result.value
+    assert sms_form.result.value.startswith("<div class='tutorial-result-refused'")
+    assert "tutorial-result-sent" not in sms_form.result.value
 
 
 def test_the_mms_form_previews_each_image_without_going_online(mms_form):
@@ -119,6 +149,7 @@ def test_the_mms_form_sends_the_images(mms_form, emulator):
     mms_form.send_button.click()
     [sent] = emulator.outbox()
     assert sent["num_media"] == "2" and sent["sid"].startswith("MM")
+    assert f"class='tutorial-result-sent' data-sid='{sent['sid']}'" in mms_form.result.value
 
 
 def test_an_mms_needs_no_body(mms_form, emulator):
