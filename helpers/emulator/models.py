@@ -107,12 +107,12 @@ def parse_date_filter(value: str) -> tuple[float, float]:
     if not match:
         raise TwilioError(20001, detail=f"DateSent must be YYYY-MM-DD, got {value!r}")
     year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    length = timedelta(days=1) if (hour, minute, second) == (0, 0, 0) else timedelta(seconds=1)
     try:
         start = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except ValueError:
+        return start.timestamp(), (start + length).timestamp()
+    except (ValueError, OverflowError):  # no such day, or the range ends after year 9999
         raise TwilioError(20001, detail=f"DateSent is not a date: {value!r}") from None
-    length = timedelta(days=1) if (hour, minute, second) == (0, 0, 0) else timedelta(seconds=1)
-    return start.timestamp(), (start + length).timestamp()
 
 
 class Messaging:

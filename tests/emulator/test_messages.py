@@ -122,9 +122,10 @@ def test_date_sent_filters(emulator, client):
     assert [m.sid for m in client.messages.list(date_sent_before=moment)] == [early.sid]
 
 
-def test_bad_date_filter_is_rejected_with_twilio_code(client):
+@pytest.mark.parametrize("value", ["yesterday", "9999-12-31"])  # the day ends after year 9999
+def test_bad_date_filter_is_rejected_with_twilio_code(client, value):
     with pytest.raises(TwilioException, match="Unable to fetch page"):
-        client.messages.list(date_sent_after="yesterday")
+        client.messages.list(date_sent_after=value)
     assert json.loads(client.http_client.last_response.text)["code"] == 20001
 
 
