@@ -8,6 +8,7 @@ file so every process sharing it sees the same time.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -50,8 +51,8 @@ class Clock:
 
     def advance(self, seconds: float) -> datetime:
         """Move time forward by ``seconds`` and return the new ``now()``."""
-        if seconds < 0:
-            raise ValueError(f"advance() needs seconds >= 0, got {seconds}")
+        if not 0 <= seconds < math.inf:  # NaN or infinity would break every later now()
+            raise ValueError(f"advance() needs a finite number of seconds >= 0, got {seconds}")
         with self._lock:
             if self._shared:
                 self._shared.add_offset(seconds)

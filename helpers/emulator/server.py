@@ -7,6 +7,7 @@ Start it with `python -m helpers.emulator serve` (see docs/server.md).
 import asyncio
 import json
 import logging
+import math
 import socket
 import threading
 import time
@@ -214,7 +215,8 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
     async def clock(request: Request) -> Response:
         if request.method == "POST":
             seconds = (await json_body(request)).get("advance")
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
+            if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                    or not 0 <= seconds < math.inf):  # JSON may carry NaN and Infinity
                 raise AdminInputError('Send JSON like {"advance": 5}: seconds, a number >= 0.')
             await service.call(emulator.clock.advance, seconds)
             service.poke()

@@ -84,6 +84,7 @@ def test_clock_advance_moves_messages_along(server, client):
     assert admin(server, "POST", "clock", json={"advance": 30}).ok
     assert client.messages(sid).fetch().status == "delivered"
     assert admin(server, "POST", "clock", json={"advance": -1}).status_code == 400
+    assert admin(server, "POST", "clock", data='{"advance": NaN}').status_code == 400
 
 
 def test_accounts_are_listed_without_tokens(server):
