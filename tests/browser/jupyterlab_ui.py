@@ -96,6 +96,11 @@ class Notebook:
         )
         return cell.first.locator(".jp-OutputArea")
 
+    def form(self, css_class: str) -> Locator:
+        """The form drawn with `css_class` (the forms' stable hooks: `tutorial-sms-form`,
+        `tutorial-mms-form`, `tutorial-env-form`, set in helpers/forms)."""
+        return self.node.locator(f".{css_class}")
+
     def activate(self) -> None:
         """Bring this tab to the front, so menus act on it."""
         tab = self.page.locator(f".lm-DockPanel-tabBar .lm-TabBar-tab[data-id='{self.id}']")

@@ -1,8 +1,10 @@
 """The forms, filled and clicked in the browser: SMS (01), MMS (04) and `.env` (00).
 
-Each form is the one its notebook displays after Run All. Fields are found by their visible
-labels and buttons by their text, as a learner finds them; what was really sent is read from
-the emulator server's admin API (the kernels share its state, as under `make lab`).
+Each form is the one its notebook displays after Run All, found by its CSS class
+(`tutorial-sms-form`, ...); its buttons, counter, preview and result by theirs (set in
+helpers/forms). Fields are found by their visible labels, as a learner finds them. What was
+really sent is read from the emulator server's admin API (the kernels share its state, as under
+`make lab`).
 """
 
 import re
@@ -10,7 +12,7 @@ import secrets
 
 from playwright.sync_api import expect
 
-from .form_steps import click_send, result_text
+from .form_steps import click_send, refusal_text, sent_card
 
 SMS_NOTEBOOK = "notebooks/01_first_sms.ipynb"
 MMS_NOTEBOOK = "notebooks/04_mms.ipynb"
@@ -19,7 +21,7 @@ OWL = "https://demo.twilio.com/owl.png"
 
 
 def sms_form(lab):
-    return lab.run(SMS_NOTEBOOK).output_of("SmsForm(")
+    return lab.run(SMS_NOTEBOOK).form("tutorial-sms-form")
 
 
 def sent_sids(emulator_server) -> list[str]:
@@ -30,12 +32,14 @@ def test_segment_counter_follows_typing_and_switches_to_ucs2_for_an_emoji(lab):
     form = sms_form(lab)
     body = form.get_by_label("Body")
 
+    counter = form.locator(".tutorial-segment-counter")
+
     body.fill("Hello from the browser")
-    expect(form).to_contain_text(re.compile(r"1 segment · GSM-7 · 22 characters"))
+    expect(counter).to_contain_text(re.compile(r"1 segment · GSM-7 · 22 characters"))
     body.press_sequentially(" 🎉")
-    expect(form).to_contain_text(re.compile(r"\d segments? · UCS-2 · 24 characters"))
-    expect(form).to_contain_text("UCS-2 because of: 🎉")
-    expect(form.locator("mark")).to_have_text("🎉")
+    expect(counter).to_contain_text(re.compile(r"\d segments? · UCS-2 · 24 characters"))
+    expect(counter).to_contain_text("UCS-2 because of: 🎉")
+    expect(counter.locator("mark")).to_have_text("🎉")
     lab.screenshot("sms-form-ucs2", form)
 
 
@@ -47,11 +51,12 @@ def test_send_shows_the_success_card_and_the_message_is_sent_once(lab, emulator_
 
     click_send(form)
 
-    card = result_text(form)
-    accepted = re.search(r"accepted the message: sid (SM[0-9a-f]{32}), status queued", card)
-    assert accepted and "to +14158141829" in card, card
+    sid, card = sent_card(form)
+    assert re.fullmatch(r"SM[0-9a-f]{32}", sid), sid
+    assert f"accepted the message: sid {sid}, status queued" in card, card
+    assert "to +14158141829" in card, card
     new = [m for m in emulator_server.messages() if m["sid"] not in before]
-    assert [(m["sid"], m["to"]) for m in new] == [(accepted.group(1), "+14158141829")]
+    assert [(m["sid"], m["to"]) for m in new] == [(sid, "+14158141829")]
     assert new[0]["body"].endswith("Sent by clicking Send")
     lab.screenshot("sms-form-sent", form)
 
@@ -76,16 +81,16 @@ def test_an_invalid_number_is_refused_inline_and_nothing_is_sent(lab, emulator_s
 
     click_send(form)
 
-    refusal = result_text(form)
+    refusal = refusal_text(form)
     assert refusal.startswith("Nothing was sent.") and "21211" in refusal, refusal
     assert sent_sids(emulator_server) == before
     lab.screenshot("sms-form-invalid-number", form)
 
 
 def test_mms_form_previews_the_image_and_sends_it(lab, emulator_server):
-    form = lab.run(MMS_NOTEBOOK).output_of("MmsForm(")
+    form = lab.run(MMS_NOTEBOOK).form("tutorial-mms-form")
     form.get_by_label("Media URLs").fill(f"{OWL}\n{OWL}")
-    images = form.locator("img")
+    images = form.locator(".tutorial-media-preview img")
     expect(images).to_have_count(2)
     for index in range(2):
         expect(images.nth(index)).to_have_js_property("complete", True)
@@ -94,25 +99,25 @@ def test_mms_form_previews_the_image_and_sends_it(lab, emulator_server):
 
     click_send(form)
 
-    card = result_text(form)
-    assert "Twilio accepted the message" in card, card
-    sid = re.search(r"MM[0-9a-f]{32}", card).group()
+    sid, card = sent_card(form)
+    assert re.fullmatch(r"MM[0-9a-f]{32}", sid), sid
+    assert f"Twilio accepted the message: sid {sid}" in card, card
     sent = {m["sid"]: m for m in emulator_server.messages()}
     assert sent[sid]["num_media"] == "2"
 
 
 def test_env_form_saves_to_the_private_env_and_never_shows_the_token(lab):
     account_sid, token = "AC" + secrets.token_hex(16), secrets.token_hex(16)
-    form = lab.run(ENV_NOTEBOOK).output_of("EnvForm()")
+    form = lab.run(ENV_NOTEBOOK).form("tutorial-env-form")
     form.get_by_label("Account SID").fill(account_sid)
     form.get_by_label("Auth Token").fill(token)
     expect(form.get_by_label("Auth Token")).to_have_attribute("type", "password")
     form.get_by_label("Twilio number (From)").fill("+15017122661")
     form.get_by_label("Your mobile (To)").fill("+15558675310")
 
-    form.get_by_role("button", name="Save to .env").click()
+    form.locator(".tutorial-save-env").click()
 
-    expect(form.get_by_text("✔")).to_be_visible()
+    expect(form.locator(".tutorial-result .tutorial-result-saved")).to_contain_text("✔ Saved")
     expect(form.get_by_label("Auth Token")).to_have_value("")
     assert token not in lab.page.content()
     assert token not in str(lab.runs[ENV_NOTEBOOK].output_records())
@@ -127,15 +132,17 @@ def test_env_form_saves_to_the_private_env_and_never_shows_the_token(lab):
 
 
 def test_env_form_refuses_a_malformed_token_and_writes_nothing(lab):
-    form = lab.run(ENV_NOTEBOOK).output_of("EnvForm()")
+    form = lab.run(ENV_NOTEBOOK).form("tutorial-env-form")
     before = lab.server.env_path.read_text() if lab.server.env_path.exists() else None
     form.get_by_label("Account SID").fill("AC" + secrets.token_hex(16))
     form.get_by_label("Auth Token").fill("not-a-token")
 
-    form.get_by_role("button", name="Save to .env").click()
+    form.locator(".tutorial-save-env").click()
 
-    expect(form).to_contain_text("Auth Token:")
-    expect(form.get_by_text("✔")).to_have_count(0)
+    expect(form.locator(".tutorial-result .tutorial-result-refused")).to_contain_text(
+        "Auth Token:"
+    )
+    expect(form.locator(".tutorial-result-saved")).to_have_count(0)
     after = lab.server.env_path.read_text() if lab.server.env_path.exists() else None
     assert after == before
     assert "not-a-token" not in form.inner_text()

@@ -30,7 +30,7 @@ def committed_output_cells(path: Path) -> set[int]:
 
 def account_setup(notebook: Notebook) -> None:
     expect(notebook.output_of("account.type")).to_contain_text(re.compile(r"Type:\s+Trial"))
-    form = notebook.output_of("EnvForm()")
+    form = notebook.form("tutorial-env-form")
     expect(form.locator("input[type=password]")).to_be_visible()
     notebook.screenshot("env-form", form)
 
@@ -40,8 +40,10 @@ def first_sms(notebook: Notebook) -> None:
         re.compile(rf"^{MESSAGE_SID}\s*$")
     )
     expect(notebook.output_of("print(message.status)")).to_contain_text("queued")
-    form = notebook.output_of("SmsForm(")
-    expect(form).to_contain_text(re.compile(r"\d+ segments? · UCS-2"))
+    form = notebook.form("tutorial-sms-form")
+    expect(form.locator(".tutorial-segment-counter")).to_contain_text(
+        re.compile(r"\d+ segments? · UCS-2")
+    )
     notebook.screenshot("sms-form", form)
 
 
@@ -68,9 +70,10 @@ def multiple_recipients(notebook: Notebook) -> None:
 def mms(notebook: Notebook) -> None:
     expect(notebook.output_of("print(message.sid)")).to_contain_text(re.compile(MMS_SID))
     expect(notebook.output_of("message.media.list()")).to_contain_text("image/png")
-    form = notebook.output_of("MmsForm(")
-    expect(form.locator("img").first).to_have_js_property("complete", True)
-    expect(form.locator("img").first).not_to_have_js_property("naturalWidth", 0)
+    form = notebook.form("tutorial-mms-form")
+    image = form.locator(".tutorial-media-preview img").first
+    expect(image).to_have_js_property("complete", True)
+    expect(image).not_to_have_js_property("naturalWidth", 0)
     notebook.screenshot("mms-form", form)
 
 
