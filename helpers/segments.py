@@ -117,7 +117,7 @@ def _gsm_cost(cluster: str) -> int:
 
 
 def _ucs2_cost(cluster: str) -> int:
-    return len(cluster.encode("utf-16-le")) // 2
+    return len(cluster.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _pack(clusters: list[str], costs: list[int], capacity: int) -> tuple[str, ...]:
@@ -163,7 +163,7 @@ def count_segments(body: str, smart_encoding: bool = False) -> SegmentCount:
         ucs2_chars = tuple(dict.fromkeys(c for c in body if c not in _GSM7))
         encoding = "UCS-2" if ucs2_chars else "GSM-7"
         units = (
-            len(body.encode("utf-16-le")) // 2
+            len(body.encode("utf-16-le", "surrogatepass")) // 2
             if ucs2_chars
             else len(body) + sum(1 for c in body if c in GSM7_EXTENSION)
         )

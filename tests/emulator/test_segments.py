@@ -93,3 +93,10 @@ def test_emulator_honours_smart_encoded(upgraded):
                                      smart_encoded=True)
     raw = upgraded.messages.create(body=body, from_=sender, to=seed.DEFAULT_TO)
     assert (smart.num_segments, raw.num_segments) == ("1", "3")
+
+
+def test_a_lone_surrogate_counts_as_one_ucs2_unit():
+    """Half an emoji (a text box can send one) is counted, not a UnicodeEncodeError."""
+    count = count_segments("Hi \ud83d")
+    assert (count.encoding, count.units, count.segments) == ("UCS-2", 4, 1)
+    assert count_segments("\ud83d" * 71).segments == 2
