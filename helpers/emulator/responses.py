@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Form:
@@ -39,7 +40,7 @@ class Form:
                 if value is None:
                     continue
                 if type(value) is str:
-                    texts = [value]
+                    texts = [value if value.isascii() else _wire_text(value)]
                 elif isinstance(value, list | tuple):
                     texts = [_text(v) for v in value if v is not None]
                 else:
@@ -61,7 +62,14 @@ class Form:
 def _text(value) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return str(value)
+    return _wire_text(str(value))
+
+
+def _wire_text(text: str) -> str:
+    """``text`` as UTF-8 can carry it: a lone surrogate (half an emoji, which no HTTP client
+    could send) becomes U+FFFD, as undecodable bytes do on the server, and never reaches
+    the store (sqlite cannot encode it)."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass

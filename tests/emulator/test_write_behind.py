@@ -78,3 +78,13 @@ def test_transactions_do_not_nest(store_emulator):
             pass
 
     assert [m["body"][-4:] for m in emulator.outbox()] == ["kept", "- hi"]
+
+
+def test_a_lone_surrogate_is_stored_as_a_replacement_character(store_emulator):
+    """Half an emoji cannot cross HTTP; in process it must not poison the deferred rows."""
+    client = make_client(store_emulator, seed.TRIAL)
+    message = client.messages.create(body="Hi \ud83d", from_=seed.DEFAULT_FROM,
+                                     to=seed.DEFAULT_TO,
+                                     status_callback="https://example.com/\udc00")
+    assert message.body.endswith("Hi \ufffd")
+    assert [m.sid for m in client.messages.list()] == [message.sid]
