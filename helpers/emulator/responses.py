@@ -40,7 +40,7 @@ class Form:
                 if value is None:
                     continue
                 if type(value) is str:
-                    texts = [value if value.isascii() else _wire_text(value)]
+                    texts = [_wire_text(value)]
                 elif isinstance(value, list | tuple):
                     texts = [_text(v) for v in value if v is not None]
                 else:
@@ -69,7 +69,7 @@ def _wire_text(text: str) -> str:
     """``text`` as UTF-8 can carry it: a lone surrogate (half an emoji, which no HTTP client
     could send) becomes U+FFFD, as undecodable bytes do on the server, and never reaches
     the store (sqlite cannot encode it)."""
-    return _SURROGATE.sub("\ufffd", text)
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
