@@ -6,14 +6,13 @@ import html
 import math
 from dataclasses import dataclass, field
 
+from helpers.emulator.models import MAX_BODY, MAX_MEDIA
 from helpers.emulator.seed import ACCOUNTS, TRIAL_PREFIX
 from helpers.pricing import estimate_usd
 from helpers.segments import count_segments
 
 from .recipients import Recipients, load_recipients
 
-BODY_LIMIT = 1600
-MAX_MEDIA = 10
 ACCOUNT_MMS_MPS = 25.0
 TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
 SENDER_MPS = {"short code": 100.0, "toll-free": 3.0, "long code": 1.0}
@@ -80,10 +79,10 @@ def check_message(body: str | None, media_url, from_, messaging_service_sid) -> 
             "A text message body or media urls must be specified (Twilio error 21619): "
             "pass body='...' or media_url=['https://...']."
         )
-    if body and len(body) > BODY_LIMIT:
+    if body and len(body) > MAX_BODY:
         raise BulkInputError(
-            f"The body has {len(body)} characters; Twilio's limit is {BODY_LIMIT} "
-            f"(Twilio error 21617). Shorten it by {len(body) - BODY_LIMIT} characters."
+            f"The body has {len(body)} characters; Twilio's limit is {MAX_BODY} "
+            f"(Twilio error 21617). Shorten it by {len(body) - MAX_BODY} characters."
         )
     if len(media) > MAX_MEDIA:
         raise BulkInputError(
