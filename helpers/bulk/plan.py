@@ -182,6 +182,18 @@ def format_duration(seconds: float) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def _positive_rate(mps) -> float:
+    """`mps` as a rate the token bucket and the time estimate can use."""
+    try:
+        rate = float(mps)
+    except (TypeError, ValueError):
+        rate = math.nan
+    if not 0 < rate < math.inf:
+        raise BulkInputError(f"mps={mps!r} is not a rate: pass the sender's segments per "
+                             "second as a positive number, e.g. mps=3 for a toll-free number.")
+    return rate
+
+
 def plan_bulk(recipients, body, from_=None, messaging_service_sid=None, *, media_url=None,
               client=None, trial=None, mps=None) -> Plan:
     """Dry run: read the recipients and describe the send without sending anything.
@@ -220,7 +232,7 @@ def plan_bulk(recipients, body, from_=None, messaging_service_sid=None, *, media
     if media:
         rate = min(rate, ACCOUNT_MMS_MPS)
     if mps is not None:
-        rate = float(mps)
+        rate = _positive_rate(mps)
     if recipients.unassigned:
         shown = ", ".join(recipients.unassigned[:5])
         more = len(recipients.unassigned) - 5

@@ -77,3 +77,9 @@ def test_mms_is_one_unit_per_message_and_priced_per_message():
 def test_bad_input_names_the_fix_and_twilio_code(kwargs, code):
     with pytest.raises(BulkInputError, match=code):
         plan_bulk(numbers(1), **kwargs)
+
+
+@pytest.mark.parametrize("mps", [0, -1, float("nan"), "fast"])
+def test_a_rate_that_is_not_positive_is_refused_before_anything_is_sent(mps):
+    with pytest.raises(BulkInputError, match="positive number"):
+        plan_bulk(numbers(1), "Hi", from_=LONG_CODE, mps=mps)
