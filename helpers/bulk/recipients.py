@@ -81,7 +81,8 @@ def read_csv(path: str | Path) -> list[str]:
         raise FileNotFoundError(
             f"Recipient file {path} does not exist: pass a CSV path or a list of numbers."
         )
-    with path.open(newline="", encoding="utf-8-sig") as handle:
+    # Only the phone column matters: a sheet saved in Excel's ANSI code page still reads.
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
         rows = [row for row in csv.reader(handle) if any(cell.strip() for cell in row)]
     if not rows:
         return []

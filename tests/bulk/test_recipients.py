@@ -45,6 +45,12 @@ def test_csv_without_a_header_uses_the_first_column(tmp_path):
     assert load_recipients(path).valid == ["+14158141829", "+12025550123"]
 
 
+def test_csv_saved_by_excel_in_its_ansi_code_page_still_reads(tmp_path):
+    path = tmp_path / "club.csv"
+    path.write_bytes("name,phone\r\nJosé,+14158141829\r\n".encode("cp1252"))
+    assert load_recipients(path).valid == ["+14158141829"]
+
+
 def test_missing_csv_and_single_string_get_a_precise_message(tmp_path):
     with pytest.raises(FileNotFoundError, match="pass a CSV path or a list"):
         load_recipients(str(tmp_path / "nope.csv"))
