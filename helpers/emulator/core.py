@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 from . import shapes
@@ -19,7 +18,7 @@ from .chaos import (
 from .clock import Clock
 from .errors import TwilioError
 from .models import DEFAULT_QUEUE_WINDOW, Messaging
-from .responses import JSON_HEADERS, dispatch
+from .responses import dispatch, error_response
 from .store import Store
 
 
@@ -67,11 +66,11 @@ class Emulator:
         if outcome == CONNECT_TIMEOUT:
             raise ChaosTimeout(processed=False)
         if outcome in (TOO_MANY_REQUESTS, SERVER_ERROR):
-            error = TwilioError(20429 if outcome == TOO_MANY_REQUESTS else 20500)
-            headers_out = dict(JSON_HEADERS)
+            status, text, headers_out = error_response(
+                TwilioError(20429 if outcome == TOO_MANY_REQUESTS else 20500))
             if outcome == TOO_MANY_REQUESTS:
                 headers_out["Retry-After"] = RETRY_AFTER_SECONDS
-            return error.status, json.dumps(error.body()), headers_out
+            return status, text, headers_out
         result = dispatch(self.messaging, self.clock.timestamp(), method, url, params, data,
                           headers, auth)
         if outcome == READ_TIMEOUT:

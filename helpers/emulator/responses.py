@@ -334,6 +334,11 @@ def _render(status: int, payload) -> tuple[int, str, dict]:
     return status, text, dict(JSON_HEADERS)
 
 
+def error_response(error: TwilioError) -> tuple[int, str, dict]:
+    """Twilio's answer for ``error``: its status, JSON body and headers."""
+    return _render(error.status, error.body())
+
+
 def dispatch(
     messaging: Messaging,
     now: float,
@@ -358,8 +363,7 @@ def dispatch(
             messaging.apply_due(now)
             return _render(*handler(messaging, request, *sids))
     except TwilioError as error:
-        return _render(error.status, error.body())
+        return error_response(error)
     except Exception:  # a bug in the emulator: answer like Twilio's 500, keep the traceback
         log.exception("emulator failed on %s %s", method, url)
-        error = TwilioError(20500)
-        return _render(error.status, error.body())
+        return error_response(TwilioError(20500))
