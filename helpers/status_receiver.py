@@ -69,7 +69,7 @@ class StatusReceiver:
                 if r["params"].get("MessageSid") == message_sid]
 
     async def _receive(self, request: Request) -> Response:
-        body = (await request.body()).decode()
+        body = (await request.body()).decode("utf-8", "replace")  # record whatever arrives
         with self._arrived:
             status = self._failures.pop(0) if self._failures else 204
             called = request.url

@@ -46,3 +46,11 @@ def test_fail_next_answers_errors_then_204():
     assert codes == [503, 204]
     assert [r["answered"] for r in receiver.received] == [503, 204]
     assert receiver.statuses(PARAMS["MessageSid"]) == ["delivered", "delivered"]
+
+
+def test_a_body_that_is_not_utf8_is_recorded_not_a_500():
+    with StatusReceiver() as receiver:
+        answered = requests.post(receiver.url, data=b"MessageSid=SM1&MessageStatus=sent&Body=\xff",
+                                 timeout=5).status_code
+    assert answered == 204
+    assert receiver.latest()["params"]["MessageStatus"] == "sent"
