@@ -6,6 +6,7 @@ and the same sequence of calls sees the same failures.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from dataclasses import dataclass
@@ -32,8 +33,8 @@ class ChaosSettings:
     seed: int = 0
 
     def __post_init__(self):
-        if self.latency < 0:
-            raise ValueError(f"latency must be >= 0 seconds, got {self.latency}")
+        if not 0 <= self.latency < math.inf:  # NaN would fail every request's sleep
+            raise ValueError(f"latency must be a finite number of seconds >= 0, got {self.latency}")
         for name in ("p429", "p500", "ptimeout"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:

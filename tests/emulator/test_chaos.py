@@ -69,7 +69,7 @@ def test_same_seed_replays_the_same_failures():
 
 
 @pytest.mark.parametrize("settings", [{"p429": 1.5}, {"p500": -0.1}, {"latency": -1},
-                                      {"p429": 0.6, "p500": 0.6}])
+                                      {"latency": float("nan")}, {"p429": 0.6, "p500": 0.6}])
 def test_impossible_settings_are_refused(emulator, settings):
     with pytest.raises(ValueError):
         emulator.set_chaos(**settings)
