@@ -27,6 +27,7 @@ CREATE TABLE IF NOT EXISTS outcomes (
     PRIMARY KEY (campaign, recipient));
 """
 DONE_STATES = ("sent", "refused", "invalid")
+DEFAULT_LEDGER = "bulk-ledger.sqlite"
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Ledger:
     but writes queued while a commit is in progress share the next commit (and its fsync).
     """
 
-    def __init__(self, path: str = "bulk-ledger.sqlite"):
+    def __init__(self, path: str = DEFAULT_LEDGER):
         self.path = str(path)
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None,
                                    timeout=30)

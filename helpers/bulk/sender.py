@@ -24,7 +24,7 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http import HttpClient
 from twilio.rest import Client
 
-from .ledger import DONE_STATES, Ledger, Outcome
+from .ledger import DEFAULT_LEDGER, DONE_STATES, Ledger, Outcome
 from .pacing import EmulatorClock, RealClock, TokenBucket
 from .plan import TRIAL_PREFIX, Plan, plan_bulk
 from .report import BulkResult
@@ -36,7 +36,6 @@ SCAN_LIMIT = 200
 CLOCK_SLACK = 120.0
 LATENCY_TO_HIDE = 0.4
 REQUEST_TIMEOUT = 30.0
-DEFAULT_LEDGER = "bulk-ledger.sqlite"
 MEMORY_LEDGERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
