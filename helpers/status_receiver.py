@@ -64,8 +64,9 @@ class StatusReceiver:
             self._failures.extend(status_codes)
 
     def statuses(self, message_sid: str) -> list[str]:
-        """The MessageStatus values received for one message, in arrival order."""
-        return [r["params"]["MessageStatus"] for r in self.received
+        """The MessageStatus values received for one message, in arrival order (a request
+        without one, which Twilio never sends, shows as None)."""
+        return [r["params"].get("MessageStatus") for r in self.received
                 if r["params"].get("MessageSid") == message_sid]
 
     async def _receive(self, request: Request) -> Response:

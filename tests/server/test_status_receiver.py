@@ -54,3 +54,11 @@ def test_a_body_that_is_not_utf8_is_recorded_not_a_500():
                                  timeout=5).status_code
     assert answered == 204
     assert receiver.latest()["params"]["MessageStatus"] == "sent"
+
+
+def test_a_callback_without_a_status_is_listed_not_a_crash():
+    with StatusReceiver() as receiver:
+        requests.post(receiver.url, data={"MessageSid": "SM1"}, timeout=5)
+        requests.post(receiver.url, data={"MessageSid": "SM1", "MessageStatus": "sent"},
+                      timeout=5)
+    assert receiver.statuses("SM1") == [None, "sent"]
