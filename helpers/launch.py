@@ -34,8 +34,7 @@ def start_emulator_server(env: dict) -> subprocess.Popen:
          "--db", str(STATE_DB)],
         env=env,
     )
-    env["TWILIO_EMULATOR_DB"] = str(STATE_DB)
-    print(f"Phone inbox (offline): http://127.0.0.1:{port}/inbox")
+    env["TWILIO_EMULATOR_DB"] = str(STATE_DB)  # the server prints the inbox's address
     return server
 
 
