@@ -17,13 +17,17 @@ from .chaos import (
 )
 from .clock import Clock
 from .errors import TwilioError
+from .memory_store import MemoryStore
 from .models import DEFAULT_QUEUE_WINDOW, Messaging
 from .responses import dispatch, error_response
-from .store import Store
+from .store import SqliteStore
 
 
 class Emulator:
     """An offline Twilio: ``Emulator()`` in memory, ``Emulator("emulator.db")`` shared.
+
+In memory the state is plain Python (``MemoryStore``); a file is sqlite in WAL mode
+(``SqliteStore``), which other processes (the HTTP server, another kernel) can share.
 
     Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
     only through ``emulator.clock.advance(seconds)`` unless ``clock=Clock(real=True)``.
@@ -36,7 +40,7 @@ class Emulator:
         clock: Clock | None = None,
         queue_window: float = DEFAULT_QUEUE_WINDOW,
     ):
-        self.store = Store(path)
+        self.store = MemoryStore() if path == ":memory:" else SqliteStore(path)
         self.clock = clock or Clock()
         if self.store.shared:
             self.clock.share(self.store)
@@ -146,7 +150,7 @@ class Emulator:
 
     def reset(self) -> None:
         """Back to the seeded state: no messages, clock at its start, no chaos."""
-        self.store.clear()
+        self.store.reset()
         self.clock.reset()
         self.chaos.configure(ChaosSettings())
 

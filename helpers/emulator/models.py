@@ -29,7 +29,6 @@ Converter does: it sends an SMS whose body ends with the media URLs (``SM`` sid,
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -37,7 +36,7 @@ from typing import NamedTuple
 
 from helpers.segments import count_segments
 
-from . import fastjson, seed
+from . import seed
 from .errors import DELIVERY_ERRORS, TwilioError
 from .numbers import (
     ALPHANUMERIC_SENDER,
@@ -48,7 +47,6 @@ from .numbers import (
     parse_number,
 )
 from .sids import make_sid, sid_row
-from .store import Store
 
 SERVICE_DELAY = 0.5
 DISPATCH_DELAY = 1.0
@@ -63,6 +61,15 @@ PRICE_SMS_NORTH_AMERICA = 0.0079
 PRICE_MMS = 0.02
 PRICE_SMS_INTERNATIONAL = 0.05
 
+# A new message row: every stored column, as the create paths start it.
+_MESSAGE_ROW = {
+    "seq": None, "sid": None, "account_sid": None, "direction": "outbound-api",
+    "from_number": None, "to_number": None, "body": "", "status": "queued",
+    "num_segments": "1", "num_media": "0", "price": None, "error_code": None,
+    "error_message": None, "messaging_service_sid": None, "date_created": None,
+    "date_updated": None, "date_sent": None, "status_callback": None, "timeline": None,
+    "next_at": None,
+}
 FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "sent"})
 CANCELABLE = frozenset({"queued", "accepted", "scheduled"})
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -116,9 +123,10 @@ def parse_date_filter(value: str) -> tuple[float, float]:
 
 
 class Messaging:
-    """Accounts, numbers and services from ``seed``; messages and media in the store."""
+    """Accounts, numbers and services from ``seed``; messages and media in the store
+    (a ``MemoryStore`` or a ``SqliteStore``)."""
 
-    def __init__(self, store: Store, queue_window: float = DEFAULT_QUEUE_WINDOW):
+    def __init__(self, store, queue_window: float = DEFAULT_QUEUE_WINDOW):
         self.store = store
         self.queue_window = queue_window
         self.accounts = {account.sid: account for account in seed.ACCOUNTS}
@@ -145,30 +153,16 @@ class Messaging:
         """Apply every status change scheduled at or before ``now``."""
         if not self.store.due(now):
             return
-        db = self.store.db
-        due = db.execute(
-            "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ?", (now,)
-        ).fetchall()
-        for row in due:
-            message = dict(row)
-            steps = json.loads(message["timeline"])
+        for message in self.store.due_messages(now):
+            steps = message["timeline"]
+            changes = {}
             while steps and steps[0][0] <= now:
                 at, status, fields = steps.pop(0)
-                message.update(fields, status=status, date_updated=at)
+                changes.update(fields, status=status, date_updated=at)
+                message.update(changes)
                 self._record_callback(message, at)
-            db.execute(
-                "UPDATE messages SET status = ?, date_updated = ?, date_sent = ?, price = ?,"
-                " num_segments = ?, error_code = ?, error_message = ?, from_number = ?,"
-                " timeline = ?, next_at = ? WHERE seq = ?",
-                (
-                    message["status"], message["date_updated"], message["date_sent"],
-                    message["price"], message["num_segments"], message["error_code"],
-                    message["error_message"], message["from_number"],
-                    fastjson.dumps(steps) if steps else None, steps[0][0] if steps else None,
-                    message["seq"],
-                ),
-            )
-        self.store.refresh_due()
+            changes.update(timeline=steps, next_at=steps[0][0] if steps else None)
+            self.store.update_message(message["seq"], changes)
 
     def _record_callback(self, message: dict, at: float) -> None:
         url = message["status_callback"]
@@ -188,11 +182,7 @@ class Messaging:
             params["MessagingServiceSid"] = message["messaging_service_sid"]
         if message["status"] in ("failed", "undelivered") and message["error_code"]:
             params["ErrorCode"] = str(message["error_code"])
-        self.store.db.execute(
-            "INSERT INTO callbacks (message_sid, account_sid, url, params, due_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (message["sid"], message["account_sid"], url, fastjson.dumps(params), at),
-        )
+        self.store.insert_callback(message["sid"], message["account_sid"], url, params, at)
 
     # -- create ------------------------------------------------------------------------
     def create_message(self, account: seed.Account, new: NewMessage, now: float) -> dict:
@@ -226,32 +216,18 @@ class Messaging:
             body = seed.TRIAL_PREFIX + body
         segments = 1 if media else count_segments(body, new.smart_encoded).segments
         start, end = self._reserve(sender, 1 if media else segments, now)
-        seq = self.store.next_seq("messages")
-        sid = make_sid("MM" if media else "SM", seq)
-        row = {
-            "sid": sid,
-            "account_sid": account.sid,
-            "direction": "outbound-api",
-            "from_number": None if service else sender.phone_number,
-            "to_number": to,
-            "body": body,
-            "status": "accepted" if service else "queued",
-            "num_segments": "0" if service else str(segments),
-            "num_media": str(len(media)),
-            "price": None,
-            "error_code": None,
-            "error_message": None,
-            "messaging_service_sid": service.sid if service else None,
-            "date_created": now,
-            "date_updated": now,
-            "date_sent": None,
-            "status_callback": new.status_callback,
-        }
+        row = self._new_row(
+            account, "MM" if media else "SM", now, to_number=to, body=body,
+            from_number=None if service else sender.phone_number,
+            status="accepted" if service else "queued",
+            num_segments="0" if service else str(segments), num_media=str(len(media)),
+            messaging_service_sid=service.sid if service else None,
+            status_callback=new.status_callback,
+        )
         timeline = self._timeline(
             row, sender, start, end, str(segments), _price(region, segments, bool(media)), new
         )
-        self._insert(seq, row, timeline)
-        self._insert_media(account, sid, media, now)
+        self._insert(row, timeline, media)
         return row
 
     def _check_required(self, account: seed.Account, new: NewMessage) -> None:
@@ -285,18 +261,12 @@ class Messaging:
         if parsed is None:
             raise TwilioError(21211, to=to)
         segments = 1 if new.media_urls else count_segments(new.body, new.smart_encoded).segments
-        seq = self.store.next_seq("messages")
-        sid = make_sid("MM" if new.media_urls else "SM", seq)
-        row = {
-            "sid": sid, "account_sid": account.sid, "direction": "outbound-api",
-            "from_number": from_, "to_number": parsed[0], "body": new.body, "status": "queued",
-            "num_segments": str(segments), "num_media": str(len(new.media_urls)),
-            "price": None, "error_code": None, "error_message": None,
-            "messaging_service_sid": None, "date_created": now, "date_updated": now,
-            "date_sent": None, "status_callback": None,
-        }
-        self._insert(seq, row, [])
-        self._insert_media(account, sid, new.media_urls, now)
+        row = self._new_row(
+            account, "MM" if new.media_urls else "SM", now, from_number=from_,
+            to_number=parsed[0], body=new.body, num_segments=str(segments),
+            num_media=str(len(new.media_urls)),
+        )
+        self._insert(row, None, new.media_urls)
         return row
 
     def _service(self, account: seed.Account, sid: str | None) -> seed.MessagingService | None:
@@ -369,31 +339,31 @@ class Messaging:
             steps.append([end + DELIVERY_DELAY, "delivered", {}])
         return steps
 
-    def _insert(self, seq: int, row: dict, timeline: list) -> None:
-        next_at = timeline[0][0] if timeline else None
-        self.store.schedule(next_at)
-        self.store.insert_message(
-            (seq, *row.values(), fastjson.dumps(timeline) if timeline else None, next_at)
-        )
+    def _new_row(self, account: seed.Account, prefix: str, now: float, **fields) -> dict:
+        """A message row with the next row number and its SID; ``fields`` set the rest."""
+        seq = self.store.next_seq("messages")
+        return dict(_MESSAGE_ROW, seq=seq, sid=make_sid(prefix, seq), account_sid=account.sid,
+                    date_created=now, date_updated=now, **fields)
 
-    def _insert_media(self, account, message_sid: str, urls, now: float) -> None:
-        for url in urls:
+    def _insert(self, row: dict, timeline: list | None, media_urls) -> None:
+        """Store ``row`` with the status changes still to come, then its media."""
+        if timeline:
+            row["timeline"], row["next_at"] = timeline, timeline[0][0]
+        self.store.insert_message(row)
+        for url in media_urls:
             seq = self.store.next_seq("media")
-            self.store.db.execute(
-                "INSERT INTO media (seq, sid, message_sid, account_sid, content_type, url,"
-                " date_created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (seq, make_sid("ME", seq), message_sid, account.sid, content_type(url), url, now),
-            )
+            self.store.insert_media({
+                "seq": seq, "sid": make_sid("ME", seq), "message_sid": row["sid"],
+                "account_sid": row["account_sid"], "content_type": content_type(url),
+                "url": url, "date_created": row["date_created"],
+            })
 
     # -- read, update, delete ----------------------------------------------------------
     def get_message(self, account: seed.Account, sid: str, path: str):
         if account.test_credentials:
             raise TwilioError(20008)
-        row = self.store.db.execute(
-            "SELECT * FROM messages WHERE seq = ? AND sid = ? AND account_sid = ?",
-            (sid_row(sid), sid, account.sid),
-        ).fetchone()
-        if row is None:
+        row = self.store.get_message(sid_row(sid))
+        if row is None or row["sid"] != sid or row["account_sid"] != account.sid:
             raise TwilioError(20404, path=path)
         return row
 
@@ -402,27 +372,19 @@ class Messaging:
         tells whether there is a next page."""
         if account.test_credentials:
             raise TwilioError(20008)
-        where = ["account_sid = ?"]
-        args: list = [account.sid]
-        for key, column in (("To", "to_number"), ("From", "from_number")):
-            if filters.get(key):
-                where.append(f"{column} = ?")
-                args.append(filters[key])
-        for key, condition in (("DateSent", "date_sent >= ? AND date_sent < ?"),
-                               ("DateSent<", "date_sent < ?"), ("DateSent>", "date_sent >= ?")):
+        sent_from = sent_before = None
+        for key in ("DateSent", "DateSent<", "DateSent>"):
             if filters.get(key) is not None:
                 start, end = parse_date_filter(filters[key])
-                where.append(condition)
-                args += {"DateSent": [start, end], "DateSent<": [end], "DateSent>": [start]}[key]
-        if before_seq is not None:
-            where.append("seq < ?")
-            args.append(before_seq)
-        args += [page_size + 1, offset]
-        return self.store.db.execute(
-            f"SELECT * FROM messages WHERE {' AND '.join(where)}"
-            " ORDER BY seq DESC LIMIT ? OFFSET ?",
-            args,
-        ).fetchall()
+                if key != "DateSent<":
+                    sent_from = start if sent_from is None else max(sent_from, start)
+                if key != "DateSent>":
+                    sent_before = end if sent_before is None else min(sent_before, end)
+        return self.store.find_messages(
+            account.sid, to=filters.get("To") or None, from_=filters.get("From") or None,
+            sent_from=sent_from, sent_before=sent_before, before_seq=before_seq,
+            limit=page_size + 1, offset=offset,
+        )
 
     def update_message(self, account, sid: str, path: str, body, status, now: float):
         """``Body=""`` redacts, ``Status=canceled`` cancels a message not yet sent."""
@@ -432,20 +394,16 @@ class Messaging:
         if body is not None:
             if body != "":
                 raise TwilioError(30400, detail="Body must be empty to redact a message")
-            self.store.db.execute(
-                "UPDATE messages SET body = '', date_updated = ? WHERE seq = ?", (now, row["seq"])
-            )
+            self.store.update_message(row["seq"], {"body": "", "date_updated": now})
         else:
             if status != "canceled":
                 raise TwilioError(30400, detail=f"Status can only be canceled, got {status!r}")
             if row["status"] not in CANCELABLE:
                 raise TwilioError(30409)
             message = dict(row, status="canceled", date_updated=now)
-            self.store.db.execute(
-                "UPDATE messages SET status = 'canceled', date_updated = ?, timeline = NULL,"
-                " next_at = NULL WHERE seq = ?",
-                (now, row["seq"]),
-            )
+            self.store.update_message(row["seq"], {
+                "status": "canceled", "date_updated": now, "timeline": None, "next_at": None,
+            })
             self._record_callback(message, now)
         return self.get_message(account, sid, path)
 
@@ -453,32 +411,25 @@ class Messaging:
         row = self.get_message(account, sid, path)
         if row["status"] not in FINAL:
             raise TwilioError(20009)
-        self.store.db.execute("DELETE FROM messages WHERE seq = ?", (row["seq"],))
-        self.store.db.execute("DELETE FROM media WHERE message_sid = ?", (sid,))
+        self.store.delete_message(row["seq"])
 
     def list_media(self, account, message_sid: str, path: str):
         self.get_message(account, message_sid, path)
-        return self.store.db.execute(
-            "SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,)
-        ).fetchall()
+        return self.store.media_of(message_sid)
 
     def get_media(self, account, message_sid: str, media_sid: str, path: str):
         self.get_message(account, message_sid, path)
-        row = self.store.db.execute(
-            "SELECT * FROM media WHERE seq = ? AND sid = ? AND message_sid = ?",
-            (sid_row(media_sid), media_sid, message_sid),
-        ).fetchone()
-        if row is None:
+        row = self.store.get_media(sid_row(media_sid))
+        if row is None or row["sid"] != media_sid or row["message_sid"] != message_sid:
             raise TwilioError(20404, path=path)
         return row
 
     def delete_media(self, account, message_sid: str, media_sid: str, path: str) -> None:
         row = self.get_media(account, message_sid, media_sid, path)
-        self.store.db.execute("DELETE FROM media WHERE seq = ?", (row["seq"],))
-        self.store.db.execute(
-            "UPDATE messages SET num_media = CAST(num_media AS INTEGER) - 1 WHERE seq = ?",
-            (sid_row(message_sid),),
-        )
+        message = self.store.get_message(sid_row(message_sid))
+        self.store.delete_media(row["seq"])
+        self.store.update_message(message["seq"],
+                                  {"num_media": str(int(message["num_media"]) - 1)})
 
     # -- inbound, listing, clearing ----------------------------------------------------
     def inbound(self, from_: str, to: str, body: str, media_urls, now: float) -> dict:
@@ -495,94 +446,49 @@ class Messaging:
             self.store.set_opt_out(number.phone_number, parsed[0], keyword in STOP_WORDS)
         media = tuple(media_urls)
         segments = count_segments(body).segments or 1
-        seq = self.store.next_seq("messages")
-        sid = make_sid("MM" if media else "SM", seq)
-        row = {
-            "sid": sid, "account_sid": account.sid, "direction": "inbound",
-            "from_number": parsed[0], "to_number": number.phone_number, "body": body,
-            "status": "received", "num_segments": str(segments), "num_media": str(len(media)),
-            "price": _price(parsed[1], segments, bool(media)), "error_code": None,
-            "error_message": None, "messaging_service_sid": None, "date_created": now,
-            "date_updated": now, "date_sent": now, "status_callback": None,
-        }
-        self._insert(seq, row, [])
-        self._insert_media(account, sid, media, now)
+        row = self._new_row(
+            account, "MM" if media else "SM", now, direction="inbound",
+            from_number=parsed[0], to_number=number.phone_number, body=body, status="received",
+            num_segments=str(segments), num_media=str(len(media)),
+            price=_price(parsed[1], segments, bool(media)), date_sent=now,
+        )
+        self._insert(row, None, media)
         return row
 
     def messages(self, account_sid: str | None, include_inbound: bool, limit: int | None):
         """Stored messages, oldest first: of one account (or all), the newest ``limit``."""
-        where, args = [], []
-        if not include_inbound:
-            where.append("direction != 'inbound'")
-        if account_sid:
-            where.append("account_sid = ?")
-            args.append(account_sid)
-        query = "SELECT * FROM messages"
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY seq DESC"
-        if limit:
-            query += " LIMIT ?"
-            args.append(limit)
-        return self.store.db.execute(query, args).fetchall()[::-1]
+        rows = self.store.find_messages(account_sid or None, outbound_only=not include_inbound,
+                                        limit=limit or None)
+        return rows[::-1]
 
     def media_urls(self, message_sids: list[str]) -> dict[str, list[str]]:
         """The media URLs of these messages, in the order they were sent."""
-        urls: dict[str, list[str]] = {}
-        for start in range(0, len(message_sids), 500):
-            chunk = message_sids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for message_sid, url in self.store.db.execute(
-                    f"SELECT message_sid, url FROM media WHERE message_sid IN ({marks})"
-                    " ORDER BY seq", chunk):
-                urls.setdefault(message_sid, []).append(url)
-        return urls
+        return self.store.media_urls(message_sids)
 
     def clear(self, account_sid: str | None) -> None:
         """Forget one account's (or everyone's) messages, media and callbacks, and free the
         queues on its numbers so a new message goes out at once; other accounts keep theirs."""
-        where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
-        for table in ("messages", "media", "callbacks"):
-            self.store.db.execute(f"DELETE FROM {table} {where}", args)
-        self.store.free_senders([
+        self.store.clear(account_sid, [
             number.phone_number
             for account in seed.ACCOUNTS if account_sid in (None, account.sid)
             for number in account.numbers
         ])
-        self.store.refresh_due()
 
     # -- status callbacks: pending -> sending (claimed) -> delivered / failed ------------
     # A claim is a lease of ``CLAIM_LEASE`` wall-clock seconds: a claim its process never
     # finished (it died mid-POST) becomes due again once the lease has run out.
     def pending_callbacks(self, now: float, wall_now: float) -> list[dict]:
-        rows = self.store.db.execute(
-            "SELECT id, message_sid, account_sid, url, params, due_at FROM callbacks"
-            " WHERE (state = 'pending' AND due_at <= ?)"
-            " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
-            (now, wall_now - CLAIM_LEASE),
-        ).fetchall()
-        return [dict(row, params=json.loads(row["params"])) for row in rows]
+        return self.store.pending_callbacks(now, wall_now - CLAIM_LEASE)
 
     def claim_callback(self, callback_id: int, wall_now: float) -> bool:
         """Take a pending (or stale) callback for delivery; False if someone else holds it."""
-        return self.store.db.execute(
-            "UPDATE callbacks SET state = 'sending', claimed_at = ? WHERE id = ?"
-            " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))",
-            (wall_now, callback_id, wall_now - CLAIM_LEASE),
-        ).rowcount == 1
+        return self.store.claim_callback(callback_id, wall_now, wall_now - CLAIM_LEASE)
 
     def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:
-        self.store.db.execute(
-            "UPDATE callbacks SET state = 'pending', due_at = ?, detail = ?, claimed_at = NULL"
-            " WHERE id = ?",
-            (due_at, detail, callback_id),
-        )
+        self.store.retry_callback(callback_id, due_at, detail)
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
-        self.store.db.execute(
-            "UPDATE callbacks SET state = ?, detail = ? WHERE id = ?",
-            ("delivered" if delivered else "failed", detail, callback_id),
-        )
+        self.store.mark_callback(callback_id, delivered, detail)
 
 
 def _failure(at: float, code: int, status: str = "failed") -> list:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import fastjson, shapes
@@ -28,35 +29,38 @@ MAX_PAGE_SIZE = 1000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class Form:
-    """Request parameters as Twilio reads them: repeated keys allowed, values are strings."""
+class Form(dict):
+    """Request parameters as Twilio reads them: ``form.get(key)`` is a key's first value
+    (a string), ``form.getall(key)`` all of them (``MediaUrl`` repeats)."""
 
     def __init__(self, *sources):
-        self.values: dict[str, list[str]] = {}
+        super().__init__()
+        self.repeated: dict[str, list[str]] = {}
         for source in sources:
-            if not source:
-                continue
-            for key, value in source.items() if hasattr(source, "items") else source:
-                if value is None:
-                    continue
-                if type(value) is str:
-                    texts = [_wire_text(value)]
-                elif isinstance(value, list | tuple):
-                    texts = [_text(v) for v in value if v is not None]
-                else:
-                    texts = [_text(value)]
-                known = self.values.get(key)
-                if known is None:
-                    self.values[str(key)] = texts
-                else:
-                    known.extend(texts)
+            if source:
+                self._add(source.items() if hasattr(source, "items") else source)
 
-    def get(self, key: str) -> str | None:
-        values = self.values.get(key)
-        return values[0] if values else None
+    def _add(self, pairs) -> None:
+        for key, value in pairs:
+            if type(value) is str:
+                texts = (_wire_text(value),)
+            elif value is None:
+                continue
+            elif isinstance(value, list | tuple):
+                texts = tuple(_text(v) for v in value if v is not None)
+            else:
+                texts = (_text(value),)
+            key = str(key)
+            known = self.getall(key) if key in self else []
+            if len(known) + len(texts) > 1:
+                self.repeated[key] = [*known, *texts]
+            if texts and key not in self:
+                self[key] = texts[0]
 
     def getall(self, key: str) -> list[str]:
-        return self.values.get(key, [])
+        if key in self.repeated:
+            return self.repeated[key]
+        return [self[key]] if key in self else []
 
 
 def _text(value) -> str:
@@ -309,24 +313,27 @@ ROUTES: list[tuple[str, re.Pattern, dict[str, Callable]]] = [
 ]
 
 
+class Route(NamedTuple):
+    handler: Callable
+    path: str
+    query: tuple[tuple[str, str], ...]  # parameters in the URL
+    account: str | None  # the account SID in the path
+    sids: tuple[str, ...]  # the other SIDs in the path
+
+
 @lru_cache(maxsize=1024)
-def _route(host: str, path: str, method: str) -> tuple[Callable, str | None, tuple[str, ...]]:
-    """(handler, account SID in the path, the other path SIDs) for a request."""
-    product = host.split(".", 1)[0]
+def _route(method: str, url: str) -> Route:
+    """Which handler answers ``method url``, and what the URL holds."""
+    parts = urlsplit(url)
+    product = (parts.hostname or "").split(".", 1)[0]
+    query = tuple(parse_qsl(parts.query, keep_blank_values=True))
     for route_product, pattern, methods in ROUTES:
-        match = pattern.fullmatch(path)
+        match = pattern.fullmatch(parts.path)
         if match and route_product == product and method in methods:
             account = match.groupdict().get("account")
             sids = match.groups()[1:] if account is not None else match.groups()
-            return methods[method], account, sids
-    raise TwilioError(20404, path=path)
-
-
-@lru_cache(maxsize=1024)
-def _split(url: str) -> tuple[str, str, str]:
-    """(host, path, query string) of a request URL."""
-    parts = urlsplit(url)
-    return parts.hostname or "", parts.path, parts.query
+            return Route(methods[method], parts.path, query, account, sids)
+    raise TwilioError(20404, path=parts.path)
 
 
 def _render(status: int, payload) -> tuple[int, str, dict]:
@@ -352,16 +359,15 @@ def dispatch(
     """Answer one request exactly as Twilio would (see the module docstring)."""
     try:
         method = method.upper()
-        host, path, query = _split(url)
         account = messaging.authenticate(*credentials(auth, headers))
-        handler, url_account, sids = _route(host, path, method)
-        if url_account is not None and url_account != account.sid:
+        route = _route(method, url)
+        if route.account is not None and route.account != account.sid:
             raise TwilioError(20003)
-        query = parse_qsl(query, keep_blank_values=True) if query else ()
-        request = Request(method, path, Form(query, params, data), account, now, url_account)
+        request = Request(method, route.path, Form(route.query, params, data), account, now,
+                          route.account)
         with messaging.store.transaction():
             messaging.apply_due(now)
-            return _render(*handler(messaging, request, *sids))
+            return _render(*route.handler(messaging, request, *route.sids))
     except TwilioError as error:
         return error_response(error)
     except Exception:  # a bug in the emulator: answer like Twilio's 500, keep the traceback

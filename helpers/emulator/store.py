@@ -1,21 +1,24 @@
-"""The emulator's sqlite store: schema, connection and transactions.
+"""``SqliteStore``: the emulator's state in sqlite, shareable between processes.
 
-``Store(":memory:")`` is private to one emulator; ``Store("emulator.db")`` is a file in WAL
-mode that several processes can share (the HTTP server in one, a notebook kernel in another).
+``SqliteStore("emulator.db")`` is a file in WAL mode that several processes can share (the
+HTTP server in one, a notebook kernel in another). ``MemoryStore`` (``memory_store.py``)
+offers the same methods in plain Python for a private, faster ``Emulator()``.
 Seeded accounts and numbers are constants (``seed.py``); only what changes lives here.
 Times are stored as Unix timestamps (float seconds).
 
 Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when
-the next status change is due) is cached in Python and written to sqlite too: at once in a
-file, deferred in memory (see ``Store``). A file store re-reads it whenever
-``PRAGMA data_version`` says another process committed; code that changes these tables
-with its own SQL calls ``invalidate()`` afterwards.
+the next status change is due) is cached in Python and written to sqlite too. The cache
+is re-read whenever ``PRAGMA data_version`` says another process committed; code that
+changes these tables with its own SQL calls ``invalidate()`` afterwards.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
+
+from . import fastjson
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -81,25 +84,29 @@ CREATE TABLE IF NOT EXISTS meta (
 TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "meta")
 
 
-INSERT_MESSAGE = (
-    "INSERT INTO messages (seq, sid, account_sid, direction, from_number, to_number, body,"
-    " status, num_segments, num_media, price, error_code, error_message, messaging_service_sid,"
-    " date_created, date_updated, date_sent, status_callback, timeline, next_at)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+MESSAGE_COLUMNS = (
+    "seq", "sid", "account_sid", "direction", "from_number", "to_number", "body", "status",
+    "num_segments", "num_media", "price", "error_code", "error_message",
+    "messaging_service_sid", "date_created", "date_updated", "date_sent", "status_callback",
+    "timeline", "next_at",
 )
+INSERT_MESSAGE = (
+    f"INSERT INTO messages ({', '.join(MESSAGE_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})"
+)
+READ_COLUMNS = ", ".join(MESSAGE_COLUMNS[:-2])  # the timeline is read by due_messages only
 UPSERT_SENDER = "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)"
-FLUSH_AT = 256  # deferred rows (in-memory store) written together once this many wait
 
 
-class _Transaction:
-    """``Store.transaction()``: a plain class, cheaper than a generator context manager."""
+class Transaction:
+    """``store.transaction()``: a plain class, cheaper than a generator context manager."""
 
     __slots__ = ("store",)
 
-    def __init__(self, store: Store):
+    def __init__(self, store):
         self.store = store
 
-    def __enter__(self) -> Store:
+    def __enter__(self):
         self.store._begin()
         return self.store
 
@@ -107,67 +114,49 @@ class _Transaction:
         self.store._end(committed=error_type is None)
 
 
-class Store:
+class SqliteStore:
     """One sqlite connection, shared by the emulator's threads under a lock.
 
-    In memory (nobody else reads the tables) new messages and sender queue ends are not
-    written at once: they wait in a list and go in together (one ``executemany``) the next
-    time anything reads ``store.db``, so every reader still sees them. A transaction that
-    only defers rows never opens a sqlite transaction; one that fails drops what it deferred.
+    ``SqliteStore("emulator.db")`` is shared with other processes (WAL);
+    ``SqliteStore(":memory:")`` works too, though ``Emulator()`` uses the faster
+    ``MemoryStore``. Rows come back as dicts; ``timeline`` is stored as JSON text.
     """
 
     def __init__(self, path: str = ":memory:"):
         self.path = path
         self.shared = path != ":memory:"
         self.lock = threading.RLock()
-        self._db = sqlite3.connect(
-            path, check_same_thread=False, isolation_level=None, timeout=30.0
-        )
-        self._db.row_factory = sqlite3.Row
+        self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
+                                  timeout=30.0)
+        self.db.row_factory = sqlite3.Row
         if self.shared:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
         self._upgrade()
-
         self._version: int | None = None
         self._busy: dict[str, float] = {}
         self._opt_outs: set[tuple[str, str]] = set()
         self._seq: dict[str, int] = {}
         self._next_due: float | None = None
-        # In-memory write-behind: rows not yet written, and how many of them (at the front)
-        # were committed before the current transaction began.
-        self._pending_messages: list[tuple] = []
-        self._pending_senders: list[tuple[str, float]] = []
-        self._committed = (0, 0)
         self._in_transaction = False
-        self._begun = False  # a sqlite transaction is open
-
-    @property
-    def db(self) -> sqlite3.Connection:
-        """The connection, with every deferred row written first (use it to read or write)."""
-        if self._pending_messages or self._pending_senders or (
-            self._in_transaction and not self._begun
-        ):
-            self._write_deferred()
-        return self._db
 
     def _upgrade(self) -> None:
         """Add what a file made by an older emulator lacks."""
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(callbacks)")}
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
         if "claimed_at" not in columns:
             try:
-                self._db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
+                self.db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
             except sqlite3.OperationalError as exc:  # another process added it just now
                 if "duplicate column" not in str(exc):
                     raise
 
-    def transaction(self) -> _Transaction:
+    def transaction(self) -> Transaction:
         """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
 
         ``with store.transaction():`` commits on success and rolls back on any error.
         """
-        return _Transaction(self)
+        return Transaction(self)
 
     def _begin(self) -> None:
         self.lock.acquire()
@@ -175,13 +164,7 @@ class Store:
             self.lock.release()
             raise RuntimeError("store transactions do not nest")
         try:
-            if self.shared:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._begun = True
-            else:
-                self._committed = (len(self._pending_messages), len(self._pending_senders))
-                if self._committed[0] >= FLUSH_AT:
-                    self._write_deferred()
+            self.db.execute("BEGIN IMMEDIATE")
             self._in_transaction = True
             self._sync()
         except BaseException:
@@ -190,66 +173,20 @@ class Store:
 
     def _end(self, committed: bool) -> None:
         try:
-            if committed:
-                try:
-                    if self._begun:
-                        self._db.execute("COMMIT")
-                    return
-                except BaseException:
-                    self._rollback()
-                    raise
-            self._rollback()
+            if self.db.in_transaction:
+                if committed:
+                    try:
+                        self.db.execute("COMMIT")
+                        return
+                    except BaseException:
+                        self.db.execute("ROLLBACK")
+                        self.invalidate()
+                        raise
+                self.db.execute("ROLLBACK")
+            self.invalidate()  # the cache may hold what the rollback undid
         finally:
-            self._in_transaction = self._begun = False
+            self._in_transaction = False
             self.lock.release()
-
-    def _rollback(self) -> None:
-        if self._begun:
-            self._db.execute("ROLLBACK")
-            self._begun = False
-        messages, senders = self._committed
-        del self._pending_messages[messages:]
-        del self._pending_senders[senders:]
-        self.invalidate()  # the cache may hold what the rollback undid
-
-    def _write_deferred(self) -> None:
-        """Write the deferred rows: those committed earlier in a transaction of their own,
-        then (opening the current transaction if there is one) the current one's."""
-        with self.lock:
-            if self._in_transaction and not self._begun:
-                self._write_rows(*self._committed)
-                self._db.execute("BEGIN IMMEDIATE")
-                self._begun = True
-            self._write_rows(len(self._pending_messages), len(self._pending_senders))
-
-    def _write_rows(self, messages: int, senders: int) -> None:
-        """Write the first ``messages`` and ``senders`` deferred rows."""
-        if not (messages or senders):
-            return
-        own = not self._begun
-        if own:
-            self._db.execute("BEGIN IMMEDIATE")
-        try:
-            self._db.executemany(INSERT_MESSAGE, self._pending_messages[:messages])
-            self._db.executemany(UPSERT_SENDER, self._pending_senders[:senders])
-            if own:
-                self._db.execute("COMMIT")
-        except BaseException:
-            if own:
-                self._db.execute("ROLLBACK")
-            raise
-        del self._pending_messages[:messages]
-        del self._pending_senders[:senders]
-        committed_messages, committed_senders = self._committed
-        self._committed = (max(0, committed_messages - messages),
-                           max(0, committed_senders - senders))
-
-    def insert_message(self, values: tuple) -> None:
-        """Add a message row (``INSERT_MESSAGE``'s columns, in order), inside a transaction."""
-        if self.shared:
-            self._db.execute(INSERT_MESSAGE, values)
-        else:
-            self._pending_messages.append(values)
 
     def _sync(self) -> None:
         """Reload the cached hot state if another connection committed since we last read."""
@@ -295,10 +232,7 @@ class Store:
 
     def set_busy_until(self, number: str, timestamp: float) -> None:
         self._busy[number] = timestamp
-        if self.shared:
-            self._db.execute(UPSERT_SENDER, (number, timestamp))
-        else:
-            self._pending_senders.append((number, timestamp))
+        self.db.execute(UPSERT_SENDER, (number, timestamp))
 
     def free_senders(self, numbers: list[str]) -> None:
         """Empty the queues of ``numbers``: their next message goes out at once."""
@@ -322,12 +256,55 @@ class Store:
                 "DELETE FROM opt_outs WHERE sender = ? AND recipient = ?", (sender, recipient)
             )
 
+    # -- messages ----------------------------------------------------------------------
+    def insert_message(self, row: dict) -> None:
+        """Add a message row (every column; ``timeline`` a list, ``next_at`` its first time)."""
+        values = [row[column] for column in MESSAGE_COLUMNS]
+        values[-2] = fastjson.dumps(row["timeline"]) if row["timeline"] else None
+        self.db.execute(INSERT_MESSAGE, values)
+        self._schedule(row["next_at"])
+
+    def get_message(self, seq: int | None) -> sqlite3.Row | None:
+        return self.db.execute(
+            f"SELECT {READ_COLUMNS} FROM messages WHERE seq = ?", (seq,)
+        ).fetchone()
+
+    def update_message(self, seq: int, fields: dict) -> None:
+        values = dict(fields)
+        if "timeline" in values:
+            values["timeline"] = fastjson.dumps(values["timeline"]) if values["timeline"] else None
+        self.db.execute(
+            f"UPDATE messages SET {', '.join(f'{key} = ?' for key in values)} WHERE seq = ?",
+            (*values.values(), seq),
+        )
+        if "next_at" in values:
+            self._schedule(values["next_at"])
+
+    def delete_message(self, seq: int) -> None:
+        """Delete a message and its media."""
+        row = self.get_message(seq)
+        self.db.execute("DELETE FROM messages WHERE seq = ?", (seq,))
+        self.db.execute("DELETE FROM media WHERE message_sid = ?", (row["sid"],))
+
     def due(self, now: float) -> bool:
         """Whether some message has a status change scheduled at or before ``now``."""
         return self._next_due is not None and self._next_due <= now
 
-    def schedule(self, timestamp: float | None) -> None:
-        """Note a status change scheduled at ``timestamp``."""
+    def due_messages(self, now: float) -> list[dict]:
+        """The messages with a status change due by ``now``, oldest first (``timeline`` a list).
+
+        Reading them re-reads when the next change after them is due.
+        """
+        rows = self.db.execute(
+            "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY seq",
+            (now,),
+        ).fetchall()
+        self._next_due = self.db.execute(
+            "SELECT min(next_at) FROM messages WHERE next_at > ?", (now,)
+        ).fetchone()[0]
+        return [dict(row, timeline=json.loads(row["timeline"])) for row in rows]
+
+    def _schedule(self, timestamp: float | None) -> None:
         if timestamp is not None and (self._next_due is None or timestamp < self._next_due):
             self._next_due = timestamp
 
@@ -336,6 +313,103 @@ class Store:
             "SELECT min(next_at) FROM messages WHERE next_at IS NOT NULL"
         ).fetchone()[0]
 
+    def find_messages(self, account_sid: str | None = None, *, to: str | None = None,
+                      from_: str | None = None, sent_from: float | None = None,
+                      sent_before: float | None = None, before_seq: int | None = None,
+                      outbound_only: bool = False, limit: int | None = None,
+                      offset: int = 0) -> list[sqlite3.Row]:
+        """Messages newest first: of one account (or all), to/from one number, sent within
+        [``sent_from``, ``sent_before``), older than row ``before_seq``, not inbound."""
+        where, args = [], []
+        for condition, value in (
+            ("account_sid = ?", account_sid), ("to_number = ?", to),
+            ("from_number = ?", from_), ("date_sent >= ?", sent_from),
+            ("date_sent < ?", sent_before), ("seq < ?", before_seq),
+        ):
+            if value is not None:
+                where.append(condition)
+                args.append(value)
+        if outbound_only:
+            where.append("direction != 'inbound'")
+        query = f"SELECT {READ_COLUMNS} FROM messages"
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY seq DESC LIMIT ? OFFSET ?"
+        return self.db.execute(query, (*args, -1 if limit is None else limit, offset)).fetchall()
+
+    # -- media -------------------------------------------------------------------------
+    def insert_media(self, row: dict) -> None:
+        self.db.execute(
+            "INSERT INTO media (seq, sid, message_sid, account_sid, content_type, url,"
+            " date_created) VALUES (:seq, :sid, :message_sid, :account_sid, :content_type,"
+            " :url, :date_created)",
+            row,
+        )
+
+    def media_of(self, message_sid: str) -> list[sqlite3.Row]:
+        return self.db.execute(
+            "SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,)
+        ).fetchall()
+
+    def get_media(self, seq: int | None) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM media WHERE seq = ?", (seq,)).fetchone()
+
+    def delete_media(self, seq: int) -> None:
+        self.db.execute("DELETE FROM media WHERE seq = ?", (seq,))
+
+    def media_urls(self, message_sids: list[str]) -> dict[str, list[str]]:
+        """The media URLs of these messages, in the order they were sent."""
+        urls: dict[str, list[str]] = {}
+        for start in range(0, len(message_sids), 500):
+            chunk = message_sids[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            for message_sid, url in self.db.execute(
+                    f"SELECT message_sid, url FROM media WHERE message_sid IN ({marks})"
+                    " ORDER BY seq", chunk):
+                urls.setdefault(message_sid, []).append(url)
+        return urls
+
+    # -- status callbacks: pending -> sending (claimed) -> delivered / failed ------------
+    def insert_callback(self, message_sid: str, account_sid: str, url: str, params: dict,
+                        due_at: float) -> None:
+        self.db.execute(
+            "INSERT INTO callbacks (message_sid, account_sid, url, params, due_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (message_sid, account_sid, url, fastjson.dumps(params), due_at),
+        )
+
+    def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
+        """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
+        rows = self.db.execute(
+            "SELECT id, message_sid, account_sid, url, params, due_at FROM callbacks"
+            " WHERE (state = 'pending' AND due_at <= ?)"
+            " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
+            (now, stale_before),
+        ).fetchall()
+        return [dict(row, params=json.loads(row["params"])) for row in rows]
+
+    def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
+        """Take a pending (or stale) callback; False if someone else holds it."""
+        return self.db.execute(
+            "UPDATE callbacks SET state = 'sending', claimed_at = ? WHERE id = ?"
+            " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))",
+            (wall_now, callback_id, stale_before),
+        ).rowcount == 1
+
+    def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:
+        self.db.execute(
+            "UPDATE callbacks SET state = 'pending', due_at = ?, detail = ?, claimed_at = NULL"
+            " WHERE id = ?",
+            (due_at, detail, callback_id),
+        )
+
+    def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
+        self.db.execute(
+            "UPDATE callbacks SET state = ?, detail = ? WHERE id = ?",
+            ("delivered" if delivered else "failed", detail, callback_id),
+        )
+
+    # -- clock offset and whole state ----------------------------------------------------
     def get_offset(self) -> float:
         with self.lock:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
@@ -355,7 +429,16 @@ class Store:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", (seconds,)
             )
 
-    def clear(self) -> None:
+    def clear(self, account_sid: str | None, numbers: list[str]) -> None:
+        """Forget one account's (or everyone's) messages, media and callbacks; free
+        the queues of ``numbers``."""
+        where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
+        for table in ("messages", "media", "callbacks"):
+            self.db.execute(f"DELETE FROM {table} {where}", args)
+        self.free_senders(numbers)
+        self.refresh_due()
+
+    def reset(self) -> None:
         """Delete every row: back to the freshly seeded state."""
         with self.transaction():
             for table in TABLES:
@@ -375,4 +458,4 @@ class Store:
             return data_version, self.db.total_changes
 
     def close(self) -> None:
-        self._db.close()
+        self.db.close()

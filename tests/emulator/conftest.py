@@ -1,4 +1,9 @@
-"""Fixtures: a fresh in-memory emulator and real twilio Clients wired to it."""
+"""Fixtures: a fresh emulator and real twilio Clients wired to it.
+
+``emulator`` runs each test twice: on the in-memory store (plain Python, what ``Emulator()``
+uses) and on a sqlite file (what the server and a shared kernel use), so both keep the
+same rules.
+"""
 
 import pytest
 from twilio.rest import Client
@@ -6,9 +11,9 @@ from twilio.rest import Client
 from helpers.emulator import Emulator, EmulatorHttpClient, seed
 
 
-@pytest.fixture
-def emulator():
-    emu = Emulator()
+@pytest.fixture(params=["memory", "file"])
+def emulator(request, tmp_path):
+    emu = Emulator(":memory:" if request.param == "memory" else str(tmp_path / "emulator.db"))
     yield emu
     emu.close()
 

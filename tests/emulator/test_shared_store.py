@@ -112,7 +112,8 @@ def test_sids_are_never_reused_after_a_delete(emulator):
     assert again.sid != first.sid
 
 
-def test_invalidate_rereads_tables_changed_with_own_sql(emulator):
+def test_invalidate_rereads_tables_changed_with_own_sql(tmp_path):
+    emulator = Emulator(str(tmp_path / "edited.db"))
     client = make_client(emulator, seed.TRIAL)
     for i in range(5):
         client.messages.create(body=str(i), from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
@@ -123,3 +124,4 @@ def test_invalidate_rereads_tables_changed_with_own_sql(emulator):
     message = client.messages.create(body="now", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
     emulator.clock.advance(1)
     assert client.messages(message.sid).fetch().status == "sending"
+    emulator.close()
