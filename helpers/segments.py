@@ -19,8 +19,8 @@ accent combined with its letter, an emoji sequence) is never split across two se
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 GSM7_BASIC = frozenset(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
@@ -53,8 +53,7 @@ _SMART_TABLE = str.maketrans(SMART_ENCODING)
 _ZWJ = "\u200d"
 
 
-@dataclass(frozen=True)
-class SegmentCount:
+class SegmentCount(NamedTuple):
     """How Twilio splits one message body.
 
     ``segments``: how many SMS segments are billed; ``encoding``: ``"GSM-7"`` or ``"UCS-2"``;

@@ -114,7 +114,7 @@ class MemoryStore:
 
     # -- messages ----------------------------------------------------------------------
     def insert_message(self, row: dict) -> None:
-        """Add a message row (every column; ``timeline`` a list, ``next_at`` its first time)."""
+        """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
         seq = row["seq"]
         self._messages[seq] = row
         self._journal(lambda: self._messages.pop(seq, None))

@@ -161,7 +161,7 @@ class Messaging:
                 changes.update(fields, status=status, date_updated=at)
                 message.update(changes)
                 self._record_callback(message, at)
-            changes.update(timeline=steps, next_at=steps[0][0] if steps else None)
+            changes.update(timeline=tuple(steps), next_at=steps[0][0] if steps else None)
             self.store.update_message(message["seq"], changes)
 
     def _record_callback(self, message: dict, at: float) -> None:
@@ -320,24 +320,28 @@ class Messaging:
         self.store.set_busy_until(sender.phone_number, end)
         return start, end
 
-    def _timeline(self, row, sender, start, end, segments, price, new: NewMessage) -> list:
-        """The status changes still to come, as ``[at, status, fields]``."""
-        steps: list = []
+    def _timeline(self, row, sender, start, end, segments, price, new: NewMessage) -> tuple:
+        """The status changes still to come, as ``(at, status, fields)`` steps (tuples of
+        plain values: the garbage collector stops tracking a stored message)."""
+        steps: tuple = ()
         now = row["date_created"]
         if row["status"] == "accepted":
-            steps.append([now + SERVICE_DELAY, "queued", {"from_number": sender.phone_number}])
+            steps = ((now + SERVICE_DELAY, "queued", {"from_number": sender.phone_number}),)
         if new.validity_period is not None and start - now > new.validity_period:
-            return [*steps, _failure(now + new.validity_period, 30001)]
+            return (*steps, _failure(now + new.validity_period, 30001))
         failure = seed.FAILURE_NUMBERS.get(row["to_number"])
         if failure == 30034:
-            return [*steps, _failure(start, failure)]
-        steps.append([start, "sending", {"date_sent": start}])
-        steps.append([end, "sent", {"price": price, "num_segments": segments}])
+            return (*steps, _failure(start, failure))
         if failure:
-            steps.append(_failure(end + DELIVERY_DELAY, failure, status="undelivered"))
+            delivery = _failure(end + DELIVERY_DELAY, failure, status="undelivered")
         else:
-            steps.append([end + DELIVERY_DELAY, "delivered", {}])
-        return steps
+            delivery = (end + DELIVERY_DELAY, "delivered", {})
+        return (
+            *steps,
+            (start, "sending", {"date_sent": start}),
+            (end, "sent", {"price": price, "num_segments": segments}),
+            delivery,
+        )
 
     def _new_row(self, account: seed.Account, prefix: str, now: float, **fields) -> dict:
         """A message row with the next row number and its SID; ``fields`` set the rest."""
@@ -345,7 +349,7 @@ class Messaging:
         return dict(_MESSAGE_ROW, seq=seq, sid=make_sid(prefix, seq), account_sid=account.sid,
                     date_created=now, date_updated=now, **fields)
 
-    def _insert(self, row: dict, timeline: list | None, media_urls) -> None:
+    def _insert(self, row: dict, timeline: tuple | None, media_urls) -> None:
         """Store ``row`` with the status changes still to come, then its media."""
         if timeline:
             row["timeline"], row["next_at"] = timeline, timeline[0][0]
@@ -491,5 +495,5 @@ class Messaging:
         self.store.mark_callback(callback_id, delivered, detail)
 
 
-def _failure(at: float, code: int, status: str = "failed") -> list:
-    return [at, status, {"error_code": code, "error_message": DELIVERY_ERRORS[code]}]
+def _failure(at: float, code: int, status: str = "failed") -> tuple:
+    return at, status, {"error_code": code, "error_message": DELIVERY_ERRORS[code]}

@@ -42,16 +42,17 @@ class Form(dict):
 
     def _add(self, pairs) -> None:
         for key, value in pairs:
-            if type(value) is str:
-                texts = (_wire_text(value),)
-            elif value is None:
+            if type(value) is str and type(key) is str and key not in self:  # the usual case
+                self[key] = _wire_text(value)
                 continue
-            elif isinstance(value, list | tuple):
+            if value is None:
+                continue
+            if isinstance(value, list | tuple):
                 texts = tuple(_text(v) for v in value if v is not None)
             else:
                 texts = (_text(value),)
             key = str(key)
-            known = self.getall(key) if key in self else []
+            known = self.getall(key)
             if len(known) + len(texts) > 1:
                 self.repeated[key] = [*known, *texts]
             if texts and key not in self:
@@ -120,18 +121,18 @@ def create_message(messaging: Messaging, request: Request) -> tuple[int, dict]:
     if validity is not None:
         if not _is_number(validity) or not 1 <= int(validity) <= 36000:
             raise TwilioError(20001, detail="ValidityPeriod must be between 1 and 36000 seconds")
-    new = NewMessage(
-        to=form.get("To"),
-        from_=form.get("From"),
-        body=form.get("Body") or "",
-        media_urls=tuple(form.getall("MediaUrl")),
-        messaging_service_sid=form.get("MessagingServiceSid"),
-        status_callback=form.get("StatusCallback"),
-        smart_encoded=_flag(form.get("SmartEncoded")),
-        validity_period=float(validity) if validity else None,
+    new = NewMessage(  # positional: the order of NewMessage's fields
+        form.get("To"),
+        form.get("From"),
+        form.get("Body") or "",
+        tuple(form.getall("MediaUrl")),
+        form.get("MessagingServiceSid"),
+        form.get("StatusCallback"),
+        _flag(form.get("SmartEncoded")),
+        float(validity) if validity else None,
     )
     row = messaging.create_message(request.account, new, request.now)
-    return 201, shapes.message(row)
+    return 201, shapes.message_json(row)
 
 
 def _page_size(form: Form) -> int:
@@ -183,8 +184,8 @@ def list_messages(messaging: Messaging, request: Request) -> tuple[int, dict]:
 
 
 def fetch_message(messaging, request, sid):
-    return 200, shapes.message(messaging.get_message(request.account, sid,
-                                                     _message_path(request, sid)))
+    return 200, shapes.message_json(messaging.get_message(request.account, sid,
+                                                          _message_path(request, sid)))
 
 
 def update_message(messaging, request, sid):
@@ -193,7 +194,7 @@ def update_message(messaging, request, sid):
         request.account, sid, _message_path(request, sid),
         form.get("Body"), form.get("Status"), request.now,
     )
-    return 200, shapes.message(row)
+    return 200, shapes.message_json(row)
 
 
 def delete_message(messaging, request, sid):
@@ -336,8 +337,12 @@ def _route(method: str, url: str) -> Route:
     raise TwilioError(20404, path=parts.path)
 
 
-def _render(status: int, payload) -> tuple[int, str, dict]:
-    text = "" if payload is None else fastjson.dumps(payload)
+def _render(status: int, payload: dict | str | None) -> tuple[int, str, dict]:
+    """Encode a handler's answer; a ``str`` payload is JSON text already."""
+    if payload is None or isinstance(payload, str):
+        text = payload or ""
+    else:
+        text = fastjson.dumps(payload)
     return status, text, dict(JSON_HEADERS)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii
 
 from . import seed
 from .clock import START
@@ -32,30 +34,47 @@ def iso8601(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-def message(row) -> dict:
+# Twilio's Message resource as the 2010-04-01 API writes it (json.dumps's layout). The
+# create call renders one per request, so it is a template rather than a dict to encode.
+# SIDs, direction, status and counts are plain ASCII identifiers and go in as they are;
+# everything else is encoded.
+_MESSAGE = (
+    '{"account_sid": "%s", "api_version": "2010-04-01", "body": %s, "date_created": %s,'
+    ' "date_sent": %s, "date_updated": %s, "direction": "%s", "error_code": %s,'
+    ' "error_message": %s, "from": %s, "messaging_service_sid": %s, "num_media": "%s",'
+    ' "num_segments": "%s", "price": %s, "price_unit": "USD", "sid": "%s", "status": "%s",'
+    ' "subresource_uris": {"media": "%s/Media.json", "feedback": "%s/Feedback.json"},'
+    ' "to": %s, "uri": "%s.json"}'
+)
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else encode_basestring_ascii(value)
+
+
+@lru_cache(maxsize=4096)
+def _json_date(timestamp: float | None) -> str:
+    return "null" if timestamp is None else f'"{rfc2822(timestamp)}"'
+
+
+def message_json(row) -> str:
+    """A message row as Twilio's JSON text (``message(row)`` is the same as a dict)."""
     base = f"{API}/Accounts/{row['account_sid']}/Messages/{row['sid']}"
-    return {
-        "account_sid": row["account_sid"],
-        "api_version": "2010-04-01",
-        "body": row["body"],
-        "date_created": rfc2822(row["date_created"]),
-        "date_sent": rfc2822(row["date_sent"]),
-        "date_updated": rfc2822(row["date_updated"]),
-        "direction": row["direction"],
-        "error_code": row["error_code"],
-        "error_message": row["error_message"],
-        "from": row["from_number"],
-        "messaging_service_sid": row["messaging_service_sid"],
-        "num_media": row["num_media"],
-        "num_segments": row["num_segments"],
-        "price": row["price"],
-        "price_unit": "USD",
-        "sid": row["sid"],
-        "status": row["status"],
-        "subresource_uris": {"media": f"{base}/Media.json", "feedback": f"{base}/Feedback.json"},
-        "to": row["to_number"],
-        "uri": f"{base}.json",
-    }
+    error_code = row["error_code"]
+    return _MESSAGE % (
+        row["account_sid"], encode_basestring_ascii(row["body"]),
+        _json_date(row["date_created"]), _json_date(row["date_sent"]),
+        _json_date(row["date_updated"]), row["direction"],
+        "null" if error_code is None else int(error_code), _json_text(row["error_message"]),
+        _json_text(row["from_number"]), _json_text(row["messaging_service_sid"]),
+        row["num_media"], row["num_segments"], _json_text(row["price"]), row["sid"],
+        row["status"], base, base, encode_basestring_ascii(row["to_number"]), base,
+    )
+
+
+def message(row) -> dict:
+    """A message row as Twilio's JSON object."""
+    return json.loads(message_json(row))
 
 
 def media(row) -> dict:

@@ -258,7 +258,7 @@ class SqliteStore:
 
     # -- messages ----------------------------------------------------------------------
     def insert_message(self, row: dict) -> None:
-        """Add a message row (every column; ``timeline`` a list, ``next_at`` its first time)."""
+        """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
         values = [row[column] for column in MESSAGE_COLUMNS]
         values[-2] = fastjson.dumps(row["timeline"]) if row["timeline"] else None
         self.db.execute(INSERT_MESSAGE, values)
@@ -291,7 +291,8 @@ class SqliteStore:
         return self._next_due is not None and self._next_due <= now
 
     def due_messages(self, now: float) -> list[dict]:
-        """The messages with a status change due by ``now``, oldest first (``timeline`` a list).
+        """The messages with a status change due by ``now``, oldest first (``timeline`` a list
+        of steps).
 
         Reading them re-reads when the next change after them is due.
         """
