@@ -4,16 +4,15 @@
 ``store.py``) so several processes can share one world. Both offer the same methods, and
 the emulator tests run against both. Rows are dicts keyed like the sqlite columns.
 
-Every change made inside ``transaction()`` records how to undo itself, so a request that
-fails half-way leaves nothing behind, as a sqlite ROLLBACK would.
+A request that fails half-way leaves nothing behind, as a sqlite ROLLBACK would: rows
+numbered after the transaction began are dropped, and every other change made inside
+``transaction()`` records how to undo itself.
 """
 
 from __future__ import annotations
 
 import heapq
 import threading
-
-from .store import Transaction
 
 
 class MemoryStore:
@@ -28,6 +27,7 @@ class MemoryStore:
         self._undo: list = []
         self._changes = 0
         self._reset()
+        self._seq_before = dict(self._seq)
 
     def _reset(self) -> None:
         self._messages: dict[int, dict] = {}  # seq -> row, in seq order
@@ -40,27 +40,38 @@ class MemoryStore:
         self._due: list[tuple[float, int]] = []  # heap of (next_at, seq); stale entries skipped
 
     # -- transactions ------------------------------------------------------------------
-    def transaction(self) -> Transaction:
+    def transaction(self) -> MemoryStore:
         """``with store.transaction():`` keeps every change on success, undoes all on error."""
-        return Transaction(self)
+        return self
 
-    def _begin(self) -> None:
+    def __enter__(self) -> MemoryStore:
         self.lock.acquire()
         if self._in_transaction:
             self.lock.release()
             raise RuntimeError("store transactions do not nest")
         self._in_transaction = True
+        self._seq_before = self._seq.copy()
+        return self
 
-    def _end(self, committed: bool) -> None:
+    def __exit__(self, error_type, error, traceback) -> None:
         try:
-            if not committed:
-                for undo in reversed(self._undo):
-                    undo()
-                self._changes += 1
+            if error_type is not None:
+                self._rollback()
         finally:
             self._undo.clear()
             self._in_transaction = False
             self.lock.release()
+
+    def _rollback(self) -> None:
+        for undo in reversed(self._undo):
+            undo()
+        before = self._seq_before
+        _drop_after(self._messages, before["messages"])
+        for row in _drop_after(self._media, before["media"]):
+            self._media_of[row["message_sid"]].remove(row["seq"])
+        _drop_after(self._callbacks, before["callbacks"])
+        self._seq = before
+        self._changes += 1
 
     def _journal(self, undo) -> None:
         self._changes += 1
@@ -76,7 +87,6 @@ class MemoryStore:
     def next_seq(self, table: str) -> int:
         """The row number the next insert into ``table`` gets (never reused)."""
         seq = self._seq[table] = self._seq[table] + 1
-        self._journal(lambda: self._seq.__setitem__(table, seq - 1))
         return seq
 
     def busy_until(self, number: str) -> float:
@@ -117,7 +127,7 @@ class MemoryStore:
         """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
         seq = row["seq"]
         self._messages[seq] = row
-        self._journal(lambda: self._messages.pop(seq, None))
+        self._changes += 1
         if row["next_at"] is not None:
             heapq.heappush(self._due, (row["next_at"], seq))
 
@@ -193,10 +203,10 @@ class MemoryStore:
 
     # -- media -------------------------------------------------------------------------
     def insert_media(self, row: dict) -> None:
-        seq, owner = row["seq"], self._media_of.setdefault(row["message_sid"], [])
+        seq = row["seq"]
         self._media[seq] = row
-        owner.append(seq)
-        self._journal(lambda: (self._media.pop(seq, None), owner.remove(seq)))
+        self._media_of.setdefault(row["message_sid"], []).append(seq)
+        self._changes += 1
 
     def media_of(self, message_sid: str) -> list[dict]:
         return [self._media[seq] for seq in self._media_of.get(message_sid, ())]
@@ -230,7 +240,7 @@ class MemoryStore:
             "url": url, "params": params, "due_at": due_at, "state": "pending",
             "detail": None, "claimed_at": None,
         }
-        self._journal(lambda: self._callbacks.pop(callback_id, None))
+        self._changes += 1
 
     def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
         """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
@@ -295,6 +305,14 @@ class MemoryStore:
 
 _TABLES = ("_messages", "_media", "_media_of", "_callbacks", "_busy", "_opt_outs", "_seq",
            "_due")
+
+
+def _drop_after(table: dict[int, dict], mark: int) -> list[dict]:
+    """Remove the rows numbered after ``mark`` (the newest, at the end); return them."""
+    dropped = []
+    while table and next(reversed(table)) > mark:
+        dropped.append(table.popitem()[1])
+    return dropped
 
 
 def _is_pending(row: dict, now: float, stale_before: float) -> bool:
