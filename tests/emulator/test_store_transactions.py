@@ -1,5 +1,7 @@
 """Both stores (plain Python in memory, sqlite in a file) keep a request all or nothing."""
 
+import time
+
 import pytest
 
 from helpers.emulator import seed
@@ -71,3 +73,45 @@ def test_a_lone_surrogate_is_stored_as_a_replacement_character(emulator):
                                      status_callback="https://example.com/\udc00")
     assert message.body.endswith("Hi \ufffd")
     assert [m.sid for m in client.messages.list()] == [message.sid]
+
+
+def world(emulator) -> tuple:
+    """Everything a learner can observe: messages, their media, callbacks and queues."""
+    messages = emulator.messages()
+    return (messages, emulator.pending_callbacks(),
+            [emulator.store.busy_until(n.phone_number) for n in seed.TRIAL.numbers],
+            emulator.store.is_opted_out(seed.DEFAULT_FROM, seed.DEFAULT_TO))
+
+
+CHANGES = {
+    "delete": lambda m, sids: m.delete_message(seed.TRIAL, sids[0], "/"),
+    "delete media": lambda m, sids: m.delete_media(
+        seed.TRIAL, sids[1], m.list_media(seed.TRIAL, sids[1], "/")[0]["sid"], "/"),
+    "redact": lambda m, sids: m.update_message(seed.TRIAL, sids[0], "/", "", None, 100.0),
+    "clear one account": lambda m, sids: m.clear(seed.TRIAL.sid),
+    "clear all": lambda m, sids: m.clear(None),
+    "opt out": lambda m, sids: m.store.set_opt_out(seed.DEFAULT_FROM, seed.DEFAULT_TO, True),
+    "claim a callback": lambda m, sids: m.claim_callback(
+        m.pending_callbacks(float("inf"), 0.0)[0]["id"], time.time()),
+    "status changes": lambda m, sids: m.apply_due(float("inf")),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
+def test_a_failed_request_undoes_every_kind_of_change(emulator, change):
+    client = make_client(emulator, seed.TRIAL)
+    callback = "https://example.com/status"
+    sids = [client.messages.create(body="sms", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO,
+                                   status_callback=callback).sid,
+            client.messages.create(media_url=[seed.DEMO_MEDIA_URL, seed.DEMO_MEDIA_URL],
+                                   from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO,
+                                   status_callback=callback).sid]
+    emulator.clock.advance(20)  # delivered: deletable, with callbacks due
+    client.messages.create(body="queued", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    before = world(emulator)
+
+    with pytest.raises(Boom), emulator.store.transaction():
+        change(emulator.messaging, sids)
+        raise Boom
+
+    assert world(emulator) == before
