@@ -391,6 +391,9 @@ def send_bulk(client, recipients, body, from_=None, messaging_service_sid=None, 
     """
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be at least 1, got {max_attempts}")
+    if workers is not None and (type(workers) is not int or workers < 1):
+        raise ValueError(f"workers must be a whole number of at least 1, or None to suit the "
+                         f"sender's rate; got {workers!r}. Nothing was sent.")
     live = not is_emulated(client)
     plan = plan_bulk(recipients, body, from_, messaging_service_sid, media_url=media_url,
                      client=client, mps=mps)

@@ -234,3 +234,12 @@ def test_refresh_reports_delivery_statuses(emulator, client, ledger):
     emulator.clock.advance(60)
     assert result.refresh().counts == Counter({"delivered": 3, "undelivered": 1})
     assert {o.error_code for o in result.outcomes if o.status == "undelivered"} == {30003}
+
+
+@pytest.mark.parametrize("workers", [0, -1, 2.5, "4"])
+def test_a_bad_worker_count_is_refused_before_anything_is_sent(emulator, client, ledger,
+                                                                workers):
+    with pytest.raises(ValueError, match=r"workers must be a whole number.*Nothing was sent"):
+        send_bulk(client, numbers(3), "hi", from_=LONG_CODE, ledger=ledger, workers=workers,
+                  progress=False)
+    assert emulator.outbox() == []
