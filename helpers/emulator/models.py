@@ -61,15 +61,6 @@ PRICE_SMS_NORTH_AMERICA = 0.0079
 PRICE_MMS = 0.02
 PRICE_SMS_INTERNATIONAL = 0.05
 
-# A new message row: every stored column, as the create paths start it.
-_MESSAGE_ROW = {
-    "seq": None, "sid": None, "account_sid": None, "direction": "outbound-api",
-    "from_number": None, "to_number": None, "body": "", "status": "queued",
-    "num_segments": "1", "num_media": "0", "price": None, "error_code": None,
-    "error_message": None, "messaging_service_sid": None, "date_created": None,
-    "date_updated": None, "date_sent": None, "status_callback": None, "timeline": None,
-    "next_at": None,
-}
 FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "sent"})
 CANCELABLE = frozenset({"queued", "accepted", "scheduled"})
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
@@ -88,6 +79,17 @@ class NewMessage(NamedTuple):
     status_callback: str | None = None
     smart_encoded: bool = False
     validity_period: float | None = None
+
+
+ACCOUNTS = {account.sid: account for account in seed.ACCOUNTS}
+
+
+def authenticate(username: str | None, password: str | None) -> seed.Account:
+    """The seeded account these HTTP basic-auth credentials open (else Twilio's 20003)."""
+    account = ACCOUNTS.get(username or "")
+    if account is None or account.auth_token != password:
+        raise TwilioError(20003)
+    return account
 
 
 def price_string(amount: float) -> str:
@@ -129,7 +131,7 @@ class Messaging:
     def __init__(self, store, queue_window: float = DEFAULT_QUEUE_WINDOW):
         self.store = store
         self.queue_window = queue_window
-        self.accounts = {account.sid: account for account in seed.ACCOUNTS}
+        self.accounts = ACCOUNTS
         self.owners = {
             number.phone_number: (account, number)
             for account in seed.ACCOUNTS
@@ -140,13 +142,7 @@ class Messaging:
             for account in seed.ACCOUNTS
             if account.messaging_service
         }
-
-    # -- credentials -------------------------------------------------------------------
-    def authenticate(self, username: str | None, password: str | None) -> seed.Account:
-        account = self.accounts.get(username or "")
-        if account is None or account.auth_token != password:
-            raise TwilioError(20003)
-        return account
+        self._destination = lru_cache(maxsize=4096)(self._check_destination)
 
     # -- lifecycle ---------------------------------------------------------------------
     def apply_due(self, now: float) -> None:
@@ -190,25 +186,12 @@ class Messaging:
         self._check_required(account, new)
         if account.test_credentials:
             return self._create_test_message(account, new, now)
-        service = self._service(account, new.messaging_service_sid)
-        to, region = self._recipient(new.to)
-        sender = self._sender(account, new.from_)
+        service, sender, to, region = self._destination(
+            account.sid, new.to, new.from_, new.messaging_service_sid, bool(new.media_urls))
         media = new.media_urls if region in NORTH_AMERICA_MMS else ()
         body = new.body
         if new.media_urls and not media:  # Twilio's MMS Converter: an SMS with links
             body = "\n".join(filter(None, (body, *new.media_urls)))
-        if media and sender is not None and not sender.mms:
-            raise TwilioError(21621, from_=sender.phone_number)
-        if region not in seed.GEO_PERMISSIONS:
-            raise TwilioError(21408, to=to)
-        if sender is not None and sender.kind in ("short_code", "toll_free") and region not in (
-            "US", "CA", "PR"
-        ):
-            raise TwilioError(21612, to=to, from_=sender.phone_number)
-        if account.is_trial and to not in account.verified:
-            raise TwilioError(21608, to=to)
-        if to == seed.LANDLINE_NUMBER:
-            raise TwilioError(21614, to=to)
         if service and sender is None:
             sender = self._pick_sender(service, bool(media), now)
         self._check_opt_out(sender, to)
@@ -229,6 +212,31 @@ class Messaging:
         )
         self._insert(row, timeline, media)
         return row
+
+    def _check_destination(self, account_sid: str, to_raw: str, from_raw: str | None,
+                           service_sid: str | None, has_media: bool) -> tuple:
+        """(service, sender, To in E.164, To's region), or the error Twilio gives.
+
+        Only the seeded world (numbers, services, permissions, verified caller IDs) decides
+        this, so ``_destination`` caches it.
+        """
+        account = self.accounts[account_sid]
+        service = self._service(account, service_sid)
+        to, region = self._recipient(to_raw)
+        sender = self._sender(account, from_raw)
+        if has_media and region in NORTH_AMERICA_MMS and sender is not None and not sender.mms:
+            raise TwilioError(21621, from_=sender.phone_number)
+        if region not in seed.GEO_PERMISSIONS:
+            raise TwilioError(21408, to=to)
+        if sender is not None and sender.kind in ("short_code", "toll_free") and region not in (
+            "US", "CA", "PR"
+        ):
+            raise TwilioError(21612, to=to, from_=sender.phone_number)
+        if account.is_trial and to not in account.verified:
+            raise TwilioError(21608, to=to)
+        if to == seed.LANDLINE_NUMBER:
+            raise TwilioError(21614, to=to)
+        return service, sender, to, region
 
     def _check_required(self, account: seed.Account, new: NewMessage) -> None:
         if not new.to:
@@ -343,11 +351,22 @@ class Messaging:
             delivery,
         )
 
-    def _new_row(self, account: seed.Account, prefix: str, now: float, **fields) -> dict:
-        """A message row with the next row number and its SID; ``fields`` set the rest."""
+    def _new_row(self, account: seed.Account, prefix: str, now: float, *, to_number: str,
+                 body: str, from_number: str | None, num_segments: str, num_media: str,
+                 direction: str = "outbound-api", status: str = "queued",
+                 messaging_service_sid: str | None = None, price: str | None = None,
+                 date_sent: float | None = None, status_callback: str | None = None) -> dict:
+        """A message row (every stored column) with the next row number and its SID."""
         seq = self.store.next_seq("messages")
-        return dict(_MESSAGE_ROW, seq=seq, sid=make_sid(prefix, seq), account_sid=account.sid,
-                    date_created=now, date_updated=now, **fields)
+        return {
+            "seq": seq, "sid": make_sid(prefix, seq), "account_sid": account.sid,
+            "direction": direction, "from_number": from_number, "to_number": to_number,
+            "body": body, "status": status, "num_segments": num_segments,
+            "num_media": num_media, "price": price, "error_code": None, "error_message": None,
+            "messaging_service_sid": messaging_service_sid, "date_created": now,
+            "date_updated": now, "date_sent": date_sent, "status_callback": status_callback,
+            "timeline": None, "next_at": None,
+        }
 
     def _insert(self, row: dict, timeline: tuple | None, media_urls) -> None:
         """Store ``row`` with the status changes still to come, then its media."""

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import fastjson, shapes
 from .errors import TwilioError
-from .models import Messaging, NewMessage
+from .models import Messaging, NewMessage, authenticate
 from .sids import sid_row
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def _wire_text(text: str) -> str:
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     method: str
     path: str
@@ -323,6 +323,17 @@ class Route(NamedTuple):
 
 
 @lru_cache(maxsize=1024)
+def _resolve(method: str, url: str, username: str | None,
+             password: str | None) -> tuple[object, Route]:
+    """(the account these credentials open, the route): Twilio checks credentials first."""
+    account = authenticate(username, password)
+    route = _route(method, url)
+    if route.account is not None and route.account != account.sid:
+        raise TwilioError(20003)
+    return account, route
+
+
+@lru_cache(maxsize=1024)
 def _route(method: str, url: str) -> Route:
     """Which handler answers ``method url``, and what the URL holds."""
     parts = urlsplit(url)
@@ -364,10 +375,7 @@ def dispatch(
     """Answer one request exactly as Twilio would (see the module docstring)."""
     try:
         method = method.upper()
-        account = messaging.authenticate(*credentials(auth, headers))
-        route = _route(method, url)
-        if route.account is not None and route.account != account.sid:
-            raise TwilioError(20003)
+        account, route = _resolve(method, url, *credentials(auth, headers))
         request = Request(method, route.path, Form(route.query, params, data), account, now,
                           route.account)
         with messaging.store.transaction():
