@@ -5,8 +5,9 @@
 the emulator tests run against both. Rows are dicts keyed like the sqlite columns.
 
 A request that fails half-way leaves nothing behind, as a sqlite ROLLBACK would: rows
-numbered after the transaction began are dropped, and every other change made inside
-``transaction()`` records how to undo itself.
+numbered after the transaction began are dropped, the sender queues go back to a copy
+taken when it began, and every other change made inside ``transaction()`` records how to
+undo itself.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class MemoryStore:
         self._undo: list = []
         self._changes = 0
         self._reset()
-        self._seq_before = dict(self._seq)
+        self._seq_before, self._busy_before = dict(self._seq), dict(self._busy)
 
     def _reset(self) -> None:
         self._messages: dict[int, dict] = {}  # seq -> row, in seq order
@@ -50,7 +51,7 @@ class MemoryStore:
             self.lock.release()
             raise RuntimeError("store transactions do not nest")
         self._in_transaction = True
-        self._seq_before = self._seq.copy()
+        self._seq_before, self._busy_before = self._seq.copy(), self._busy.copy()
         return self
 
     def __exit__(self, error_type, error, traceback) -> None:
@@ -70,7 +71,7 @@ class MemoryStore:
         for row in _drop_after(self._media, before["media"]):
             self._media_of[row["message_sid"]].remove(row["seq"])
         _drop_after(self._callbacks, before["callbacks"])
-        self._seq = before
+        self._seq, self._busy = before, self._busy_before
         self._changes += 1
 
     def _journal(self, undo) -> None:
@@ -94,18 +95,14 @@ class MemoryStore:
         return self._busy.get(number, 0.0)
 
     def set_busy_until(self, number: str, timestamp: float) -> None:
-        busy = self._busy
-        if number in busy:
-            old = busy[number]
-            self._journal(lambda: busy.__setitem__(number, old))
-        else:
-            self._journal(lambda: busy.pop(number, None))
-        busy[number] = timestamp
+        self._busy[number] = timestamp
+        self._changes += 1
 
     def free_senders(self, numbers: list[str]) -> None:
         """Empty the queues of ``numbers``: their next message goes out at once."""
-        freed = {n: self._busy.pop(n) for n in numbers if n in self._busy}
-        self._journal(lambda: self._busy.update(freed))
+        for number in numbers:
+            self._busy.pop(number, None)
+        self._changes += 1
 
     def is_opted_out(self, sender: str, recipient: str) -> bool:
         return (sender, recipient) in self._opt_outs
