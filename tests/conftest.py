@@ -94,6 +94,7 @@ def browser():
         chromium.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (--dist loadgroup), every Chromium test runs in the same worker."""
     for item in items:

@@ -28,7 +28,6 @@ class MemoryStore:
         self._undo: list = []
         self._changes = 0
         self._reset()
-        self._seq_before, self._busy_before = dict(self._seq), dict(self._busy)
 
     def _reset(self) -> None:
         self._messages: dict[int, dict] = {}  # seq -> row, in seq order

@@ -58,3 +58,11 @@ def test_kernels_run_in_emulator_mode_with_a_private_env_file(lab, scratch_noteb
 
     assert notebook.errors() == []
     expect(notebook.outputs).to_have_text(f"emulator {lab.server.env_path}")
+
+
+def test_chromium_tests_share_one_xdist_worker(request, browser):
+    """`make test` runs pytest-xdist with --dist loadgroup: every Chromium test must carry
+    the chromium group, or a second worker starts its own Chromium, JupyterLab and emulator
+    and races the first one over test-artifacts/ (workers run with dist "no", loadgroup set)."""
+    if request.config.getoption("loadgroup", False):
+        assert request.node.nodeid.endswith("@chromium"), request.node.nodeid
