@@ -28,6 +28,7 @@ notebooks: $(STAMP)
 
 bench: $(STAMP)
 	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_emulator.py
+	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_emulator_layers.py
 	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_bulk.py
 	TWILIO_MODE=emulator $(BIN)/python benchmarks/bench_server.py
 
