@@ -47,7 +47,7 @@ class EnvForm(FormView):
         self.result = widgets.HTML().add_class("tutorial-result")
         self.last_result: env_logic.SaveResult | None = None
         self._unsaved_token = ""  # a valid token typed before another field was fixed
-        self.save_button.on_click(self._save)
+        self._on_click(self.save_button, self._save)
         super().__init__(
             self.account_sid,
             self.auth_token,
@@ -62,7 +62,7 @@ class EnvForm(FormView):
         """What the fields hold now (the token box is emptied on every click)."""
         return {name: getattr(self, name).value for name in env_logic.FIELDS}
 
-    def _save(self, _button=None) -> None:
+    def _save(self) -> None:
         typed = self.auth_token.value
         self.auth_token.value = ""  # the token never stays in the page, saved or not
         if typed:

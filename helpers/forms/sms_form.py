@@ -36,7 +36,7 @@ class SmsForm(FormView):
         self._sent: tuple | None = None  # the request last sent, so a second click is a no-op
         self.to.observe(self._refresh, names="value")
         self.body.observe(self._refresh, names="value")
-        self.send_button.on_click(self._send)
+        self._on_click(self.send_button, self._send)
         super().__init__(*self._children())
         self._refresh()
 
@@ -56,9 +56,10 @@ class SmsForm(FormView):
         self.counter.value = self.preview().html()
         self.send_button.disabled = self._request() == self._sent
 
-    def _send(self, _button=None) -> None:
+    def _send(self) -> None:
         """Send once. Clicks queued before the button greys out (a double click) arrive here
-        too, so the same To/Body/media is never sent twice: edit something to send again."""
+        too, one after the other, so the same To/Body/media is never sent twice: edit
+        something to send again."""
         request = self._request()
         if request == self._sent:
             return

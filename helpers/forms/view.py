@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 import ipywidgets as widgets
 
 
@@ -17,6 +20,20 @@ class FormView:
 
     def __init__(self, *children: widgets.Widget):
         self.widget = widgets.VBox(list(children)).add_class(self.css_class)
+        self._click_lock = threading.Lock()
+
+    def _on_click(self, button: widgets.Button, handler: Callable[[], None]) -> None:
+        """Run ``handler`` on each click of ``button``, one click at a time.
+
+        ipykernel can hand the two clicks of a double click to two threads at once (kernel
+        subshells); one at a time, the second click sees what the first did, so a form
+        never sends the same message twice."""
+
+        def one_at_a_time(_button: widgets.Button) -> None:
+            with self._click_lock:
+                handler()
+
+        button.on_click(one_at_a_time)
 
     def __repr__(self) -> str:
         return f"{self.title} (interactive: run this cell in JupyterLab to use it)"

@@ -1,7 +1,11 @@
 """The SMS and MMS forms, driven as a learner would: set values, click, read the result."""
 
-import pytest
+import threading
 
+import pytest
+from twilio.rest import Client
+
+from helpers.emulator import EmulatorHttpClient, seed
 from helpers.forms import MmsForm, SmsForm
 from helpers.forms.sms_logic import TRIAL_PREFIX, Preview
 
@@ -89,6 +93,56 @@ def test_a_second_click_on_the_same_message_sends_nothing(sms_form, emulator):
     sms_form.to.value = "+14158141829"
     sms_form.send_button.click()
     assert [m["to"] for m in emulator.outbox()] == ["+15558675310", "+14158141829"]
+
+
+class FirstRequestWaits(EmulatorHttpClient):
+    """Holds the first request until `release` is set (a slow network, without sleeping)."""
+
+    def __init__(self, emulator):
+        super().__init__(emulator)
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def request(self, *args, **kwargs):
+        if not self.entered.is_set():
+            self.entered.set()
+            assert self.release.wait(10), "the test never released the first request"
+        return super().request(*args, **kwargs)
+
+
+class ObservedLock:
+    """A lock that says when a second caller starts waiting for it."""
+
+    def __init__(self):
+        self.lock, self.contended = threading.Lock(), threading.Event()
+
+    def __enter__(self):
+        if self.lock.locked():
+            self.contended.set()
+        self.lock.acquire()
+
+    def __exit__(self, *exc_info):
+        self.lock.release()
+
+
+def test_two_clicks_on_two_kernel_threads_send_one_message(emulator, settings):
+    """ipykernel may run the two clicks of a double click on two threads at once (subshells):
+    the second waits for the first, then sees the message already sent."""
+    transport = FirstRequestWaits(emulator)
+    client = Client(seed.TRIAL.sid, seed.TRIAL.auth_token, http_client=transport)
+    form = SmsForm(client, settings.from_number, to=settings.my_phone_number, body="Once",
+                   trial=True)
+    form._click_lock = ObservedLock()
+    first = threading.Thread(target=form.send_button.click)
+    first.start()
+    assert transport.entered.wait(10)  # the first click is sending
+    second = threading.Thread(target=form.send_button.click)
+    second.start()
+    assert form._click_lock.contended.wait(10)  # the second click waits its turn
+    transport.release.set()
+    first.join(10)
+    second.join(10)
+
+    assert [m["body"] for m in emulator.outbox()] == [TRIAL_PREFIX + "Once"]
 
 
 def test_a_refused_send_leaves_send_enabled(sms_form, emulator):
