@@ -26,8 +26,8 @@ from .store import SqliteStore
 class Emulator:
     """An offline Twilio: ``Emulator()`` in memory, ``Emulator("emulator.db")`` shared.
 
-In memory the state is plain Python (``MemoryStore``); a file is sqlite in WAL mode
-(``SqliteStore``), which other processes (the HTTP server, another kernel) can share.
+    In memory the state is plain Python (``MemoryStore``); a file is sqlite in WAL mode
+    (``SqliteStore``), which other processes (the HTTP server, another kernel) can share.
 
     Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
     only through ``emulator.clock.advance(seconds)`` unless ``clock=Clock(real=True)``.

@@ -154,8 +154,9 @@ class Messaging:
             changes = {}
             while steps and steps[0][0] <= now:
                 at, status, fields = steps.pop(0)
-                changes.update(fields, status=status, date_updated=at)
-                message.update(changes)
+                step = dict(fields, status=status, date_updated=at)
+                changes.update(step)
+                message.update(step)
                 self._record_callback(message, at)
             changes.update(timeline=tuple(steps), next_at=steps[0][0] if steps else None)
             self.store.update_message(message["seq"], changes)
@@ -442,14 +443,17 @@ class Messaging:
 
     def get_media(self, account, message_sid: str, media_sid: str, path: str):
         self.get_message(account, message_sid, path)
+        return self._media_of(message_sid, media_sid, path)
+
+    def _media_of(self, message_sid: str, media_sid: str, path: str):
         row = self.store.get_media(sid_row(media_sid))
         if row is None or row["sid"] != media_sid or row["message_sid"] != message_sid:
             raise TwilioError(20404, path=path)
         return row
 
     def delete_media(self, account, message_sid: str, media_sid: str, path: str) -> None:
-        row = self.get_media(account, message_sid, media_sid, path)
-        message = self.store.get_message(sid_row(message_sid))
+        message = self.get_message(account, message_sid, path)
+        row = self._media_of(message_sid, media_sid, path)
         self.store.delete_media(row["seq"])
         self.store.update_message(message["seq"],
                                   {"num_media": str(int(message["num_media"]) - 1)})

@@ -119,7 +119,8 @@ class SqliteStore:
 
     ``SqliteStore("emulator.db")`` is shared with other processes (WAL);
     ``SqliteStore(":memory:")`` works too, though ``Emulator()`` uses the faster
-    ``MemoryStore``. Rows come back as dicts; ``timeline`` is stored as JSON text.
+    ``MemoryStore``. Rows come back as ``sqlite3.Row`` (read like dicts); ``timeline`` is
+    stored as JSON text.
     """
 
     def __init__(self, path: str = ":memory:"):
@@ -282,9 +283,10 @@ class SqliteStore:
 
     def delete_message(self, seq: int) -> None:
         """Delete a message and its media."""
-        row = self.get_message(seq)
+        self.db.execute(
+            "DELETE FROM media WHERE message_sid = (SELECT sid FROM messages WHERE seq = ?)", (seq,)
+        )
         self.db.execute("DELETE FROM messages WHERE seq = ?", (seq,))
-        self.db.execute("DELETE FROM media WHERE message_sid = ?", (row["sid"],))
 
     def due(self, now: float) -> bool:
         """Whether some message has a status change scheduled at or before ``now``."""
