@@ -18,6 +18,7 @@ accent combined with its letter, an emoji sequence) is never split across two se
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
@@ -28,6 +29,10 @@ GSM7_BASIC = frozenset(
 )
 GSM7_EXTENSION = frozenset("\f^{}\\[]~|€")
 _GSM7 = GSM7_BASIC | GSM7_EXTENSION
+# ASCII characters that are not plain GSM-7 (controls, the backtick, extension characters).
+_ASCII_NOT_GSM7_BASIC = re.compile(
+    "[" + re.escape("".join(c for c in map(chr, range(128)) if c not in GSM7_BASIC)) + "]"
+)
 
 SINGLE_SEGMENT = {"GSM-7": 160, "UCS-2": 70}
 MULTI_SEGMENT = {"GSM-7": 153, "UCS-2": 67}
@@ -151,9 +156,18 @@ def _gsm_tokens(body: str) -> list[str]:
     return _clusters(body)
 
 
-@lru_cache(maxsize=4096)
 def count_segments(body: str, smart_encoding: bool = False) -> SegmentCount:
     """Count the segments Twilio bills for ``body`` (see the module docstring for the rules)."""
+    if (len(body) <= SINGLE_SEGMENT["GSM-7"] and not smart_encoding and body.isascii()
+            and _ASCII_NOT_GSM7_BASIC.search(body) is None):
+        length = len(body)  # the usual text message: one segment of plain ASCII (or none)
+        return SegmentCount(1 if body else 0, "GSM-7", length, length, (), (body,) if body else (),
+                            body)
+    return _count_segments(body, smart_encoding)
+
+
+@lru_cache(maxsize=4096)
+def _count_segments(body: str, smart_encoding: bool) -> SegmentCount:
     if smart_encoding:
         body = body.translate(_SMART_TABLE)
     if GSM7_BASIC.issuperset(body):

@@ -43,7 +43,7 @@ class Clock:
     def timestamp(self) -> float:
         """Seconds since the Unix epoch, as the emulator sees it."""
         base = time.time() if self.real else self._start
-        return base + self.offset
+        return base + (self._shared.get_offset() if self._shared else self._offset)
 
     def now(self) -> datetime:
         """The emulator's current time (an aware UTC datetime)."""

@@ -153,8 +153,9 @@ class Messaging:
             steps = message["timeline"]
             changes = {}
             while steps and steps[0][0] <= now:
-                at, status, fields = steps.pop(0)
-                step = dict(fields, status=status, date_updated=at)
+                at, status, *fields = steps.pop(0)
+                step = dict(zip(fields[::2], fields[1::2], strict=True), status=status,
+                            date_updated=at)
                 changes.update(step)
                 message.update(step)
                 self._record_callback(message, at)
@@ -330,12 +331,14 @@ class Messaging:
         return start, end
 
     def _timeline(self, row, sender, start, end, segments, price, new: NewMessage) -> tuple:
-        """The status changes still to come, as ``(at, status, fields)`` steps (tuples of
-        plain values: the garbage collector stops tracking a stored message)."""
+        """The status changes still to come: ``(at, status, column, value, ...)`` steps.
+
+        Flat tuples of plain values: every stored message keeps one, so they are small, and
+        the garbage collector stops tracking them."""
         steps: tuple = ()
         now = row["date_created"]
         if row["status"] == "accepted":
-            steps = ((now + SERVICE_DELAY, "queued", {"from_number": sender.phone_number}),)
+            steps = ((now + SERVICE_DELAY, "queued", "from_number", sender.phone_number),)
         if new.validity_period is not None and start - now > new.validity_period:
             return (*steps, _failure(now + new.validity_period, 30001))
         failure = seed.FAILURE_NUMBERS.get(row["to_number"])
@@ -344,11 +347,11 @@ class Messaging:
         if failure:
             delivery = _failure(end + DELIVERY_DELAY, failure, status="undelivered")
         else:
-            delivery = (end + DELIVERY_DELAY, "delivered", {})
+            delivery = (end + DELIVERY_DELAY, "delivered")
         return (
             *steps,
-            (start, "sending", {"date_sent": start}),
-            (end, "sent", {"price": price, "num_segments": segments}),
+            (start, "sending", "date_sent", start),
+            (end, "sent", "price", price, "num_segments", segments),
             delivery,
         )
 
@@ -519,4 +522,4 @@ class Messaging:
 
 
 def _failure(at: float, code: int, status: str = "failed") -> tuple:
-    return at, status, {"error_code": code, "error_message": DELIVERY_ERRORS[code]}
+    return at, status, "error_code", code, "error_message", DELIVERY_ERRORS[code]

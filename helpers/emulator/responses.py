@@ -33,6 +33,8 @@ class Form(dict):
     """Request parameters as Twilio reads them: ``form.get(key)`` is a key's first value
     (a string), ``form.getall(key)`` all of them (``MediaUrl`` repeats)."""
 
+    __slots__ = ("repeated",)
+
     def __init__(self, *sources):
         super().__init__()
         self.repeated: dict[str, list[str]] = {}
@@ -43,7 +45,7 @@ class Form(dict):
     def _add(self, pairs) -> None:
         for key, value in pairs:
             if type(value) is str and type(key) is str and key not in self:  # the usual case
-                self[key] = _wire_text(value)
+                self[key] = value if value.isascii() else _wire_text(value)
                 continue
             if value is None:
                 continue

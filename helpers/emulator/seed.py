@@ -53,6 +53,7 @@ With the TRIAL or UPGRADED credentials these are ordinary numbers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Account:
     verified: tuple[str, ...] = ()
     test_credentials: bool = False
 
-    @property
+    @cached_property
     def is_trial(self) -> bool:
         return self.type == "Trial"
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 import time
 from functools import lru_cache
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring_ascii as _encode
 
 from . import seed
 from .clock import START
@@ -34,22 +34,8 @@ def iso8601(timestamp: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
 
 
-# Twilio's Message resource as the 2010-04-01 API writes it (json.dumps's layout). The
-# create call renders one per request, so it is a template rather than a dict to encode.
-# SIDs, direction, status and counts are plain ASCII identifiers and go in as they are;
-# everything else is encoded.
-_MESSAGE = (
-    '{"account_sid": "%s", "api_version": "2010-04-01", "body": %s, "date_created": %s,'
-    ' "date_sent": %s, "date_updated": %s, "direction": "%s", "error_code": %s,'
-    ' "error_message": %s, "from": %s, "messaging_service_sid": %s, "num_media": "%s",'
-    ' "num_segments": "%s", "price": %s, "price_unit": "USD", "sid": "%s", "status": "%s",'
-    ' "subresource_uris": {"media": "%s/Media.json", "feedback": "%s/Feedback.json"},'
-    ' "to": %s, "uri": "%s.json"}'
-)
-
-
 def _json_text(value: str | None) -> str:
-    return "null" if value is None else encode_basestring_ascii(value)
+    return "null" if value is None else _encode(value)
 
 
 @lru_cache(maxsize=4096)
@@ -58,17 +44,29 @@ def _json_date(timestamp: float | None) -> str:
 
 
 def message_json(row) -> str:
-    """A message row as Twilio's JSON text (``message(row)`` is the same as a dict)."""
-    base = f"{API}/Accounts/{row['account_sid']}/Messages/{row['sid']}"
-    error_code = row["error_code"]
-    return _MESSAGE % (
-        row["account_sid"], encode_basestring_ascii(row["body"]),
-        _json_date(row["date_created"]), _json_date(row["date_sent"]),
-        _json_date(row["date_updated"]), row["direction"],
-        "null" if error_code is None else int(error_code), _json_text(row["error_message"]),
-        _json_text(row["from_number"]), _json_text(row["messaging_service_sid"]),
-        row["num_media"], row["num_segments"], _json_text(row["price"]), row["sid"],
-        row["status"], base, base, encode_basestring_ascii(row["to_number"]), base,
+    """A message row as Twilio's JSON text, laid out as ``json.dumps`` lays it out
+    (``message(row)`` is the same as a dict).
+
+    The create call renders one per request, so it is an f-string rather than a dict to
+    encode. SIDs, direction, status and counts are plain ASCII identifiers and go in as
+    they are; everything else is encoded.
+    """
+    account, sid, code = row["account_sid"], row["sid"], row["error_code"]
+    base = f"{API}/Accounts/{account}/Messages/{sid}"
+    return (
+        f'{{"account_sid": "{account}", "api_version": "2010-04-01",'
+        f' "body": {_encode(row["body"])}, "date_created": {_json_date(row["date_created"])},'
+        f' "date_sent": {_json_date(row["date_sent"])},'
+        f' "date_updated": {_json_date(row["date_updated"])}, "direction": "{row["direction"]}",'
+        f' "error_code": {"null" if code is None else int(code)},'
+        f' "error_message": {_json_text(row["error_message"])},'
+        f' "from": {_json_text(row["from_number"])},'
+        f' "messaging_service_sid": {_json_text(row["messaging_service_sid"])},'
+        f' "num_media": "{row["num_media"]}", "num_segments": "{row["num_segments"]}",'
+        f' "price": {_json_text(row["price"])}, "price_unit": "USD", "sid": "{sid}",'
+        f' "status": "{row["status"]}", "subresource_uris": {{"media": "{base}/Media.json",'
+        f' "feedback": "{base}/Feedback.json"}}, "to": {_encode(row["to_number"])},'
+        f' "uri": "{base}.json"}}'
     )
 
 

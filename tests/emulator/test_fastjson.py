@@ -23,7 +23,7 @@ def test_same_text_as_json_dumps(value):
 
 def test_a_message_with_emoji_and_a_timeline():
     value = {"body": "Price: 5€ 😀\n\"quoted\"", "price": None, "num_segments": "2",
-             "timeline": [[1736175601.5, "sending", {"date_sent": 1736175601.5}]]}
+             "timeline": [[1736175601.5, "sending", "date_sent", 1736175601.5]]}
     assert fastjson.dumps(value) == json.dumps(value)
 
 

@@ -1,9 +1,11 @@
 """count_segments follows Twilio's segment calculator; the emulator bills the same count."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers.emulator import seed
-from helpers.segments import count_segments
+from helpers.segments import _count_segments, count_segments
 
 
 @pytest.mark.parametrize(
@@ -100,3 +102,12 @@ def test_a_lone_surrogate_counts_as_one_ucs2_unit():
     count = count_segments("Hi \ud83d")
     assert (count.encoding, count.units, count.segments) == ("UCS-2", 4, 1)
     assert count_segments("\ud83d" * 71).segments == 2
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(st.characters(max_codepoint=127), max_size=170),
+                 st.text(st.sampled_from("abc "), min_size=155, max_size=165),
+                 st.text(st.sampled_from("ab{`\r\n\x00~é€"), max_size=170), st.text(max_size=90)))
+def test_the_plain_ascii_shortcut_counts_like_the_full_calculator(body):
+    """count_segments answers short plain-ASCII bodies without the full calculation."""
+    assert count_segments(body) == _count_segments(body, False)
