@@ -15,6 +15,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import resource
 import tempfile
 import time
 
@@ -46,6 +47,14 @@ def creates_per_second(client: Client, n: int) -> float:
     return n / (time.process_time() - start)
 
 
+def page_faults_per_create(client: Client, n: int) -> float:
+    """Minor page faults per create: a store that keeps every message grows into new memory
+    pages, and each first touch of a page costs the kernel time (counted in CPU seconds)."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    creates_per_second(client, n)
+    return (resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before) / n
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=500, help="creates per round and side")
@@ -68,6 +77,8 @@ def main() -> None:
         for _ in range(args.rounds):  # alternate, keep the best: other load hits both sides
             floor = max(floor, creates_per_second(floor_client, args.n))
             emulated = max(emulated, creates_per_second(client, args.n))
+        faults = page_faults_per_create(floor_client, 5 * args.n), page_faults_per_create(
+            client, 5 * args.n)
         if args.profile:
             profile = cProfile.Profile()
             profile.runcall(creates_per_second, client, args.n)
@@ -77,6 +88,7 @@ def main() -> None:
     print(f"creates/s, no-op HttpClient (floor): {floor:,.0f}")
     print(f"creates/s, emulator ({store}):  {emulated:,.0f}")
     print(f"ratio emulator/floor: {emulated / floor:.0%} (target >= 50%)")
+    print(f"page faults per create: floor {faults[0]:.2f}, emulator {faults[1]:.2f}")
 
 
 if __name__ == "__main__":
