@@ -59,7 +59,6 @@ class CallbackDispatcher:
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
         self.attempts: deque[dict] = deque(maxlen=log_size)
-        self._tries: dict[str, int] = {}  # callback id -> failed attempts so far
         self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._session = requests.Session()
@@ -84,7 +83,7 @@ class CallbackDispatcher:
 
     def _attempt(self, callback: dict) -> dict:
         key = str(callback["id"])
-        number = self._tries.pop(key, 0) + 1
+        number = callback["attempts"] + 1  # counted in the store: any process may retry it
         now = self.emulator.clock.timestamp()
         params = {k: str(v) for k, v in callback["params"].items()}
         token = TOKENS[callback["account_sid"]]
@@ -97,7 +96,6 @@ class CallbackDispatcher:
             self.emulator.mark_callback(callback["id"], delivered, detail)
             outcome = "delivered" if delivered else "gave up"
         else:
-            self._tries[key] = number
             self.emulator.retry_callback(callback["id"], now + delay, detail)
             outcome = f"retry in {delay:g} s"
         record = {

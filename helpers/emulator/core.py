@@ -124,7 +124,8 @@ class Emulator:
         return self.store.version()
 
     def pending_callbacks(self) -> list[dict]:
-        """Status callbacks due and not yet delivered: id, message_sid, url, params, due_at.
+        """Status callbacks due and not yet delivered: id, message_sid, account_sid, url,
+        params, due_at, and attempts (failed deliveries so far, by any process).
 
         Includes claims whose lease (``models.CLAIM_LEASE`` wall-clock seconds) ran out.
         """

@@ -234,7 +234,7 @@ class MemoryStore:
         self._callbacks[callback_id] = {
             "id": callback_id, "message_sid": message_sid, "account_sid": account_sid,
             "url": url, "params": params, "due_at": due_at, "state": "pending",
-            "detail": None, "claimed_at": None,
+            "detail": None, "claimed_at": None, "attempts": 0,
         }
         self._changes += 1
 
@@ -242,7 +242,8 @@ class MemoryStore:
         """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
         rows = [row for row in self._callbacks.values() if _is_pending(row, now, stale_before)]
         rows.sort(key=lambda row: (row["due_at"], row["id"]))
-        return [{key: row[key] for key in ("id", "message_sid", "account_sid", "url", "due_at")}
+        return [{key: row[key] for key in ("id", "message_sid", "account_sid", "url", "due_at",
+                                           "attempts")}
                 | {"params": dict(row["params"])} for row in rows]
 
     def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
@@ -256,13 +257,13 @@ class MemoryStore:
         row = self._callbacks.get(callback_id)
         if row is not None:
             self._update_callback(row, state="pending", due_at=due_at, detail=detail,
-                                  claimed_at=None)
+                                  claimed_at=None, attempts=row["attempts"] + 1)
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
         row = self._callbacks.get(callback_id)
         if row is not None:
             self._update_callback(row, state="delivered" if delivered else "failed",
-                                  detail=detail)
+                                  detail=detail, attempts=row["attempts"] + 1)
 
     def _update_callback(self, row: dict, **fields) -> None:
         old = {key: row[key] for key in fields}

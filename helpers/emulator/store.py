@@ -14,12 +14,14 @@ changes these tables with its own SQL calls ``invalidate()`` afterwards.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 import threading
 
 from . import fastjson
 
+FILE_VERSION = 1  # PRAGMA user_version; 1: flat timeline steps
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after deletes
@@ -67,7 +69,8 @@ CREATE TABLE IF NOT EXISTS callbacks (
     due_at REAL NOT NULL,
     state TEXT NOT NULL DEFAULT 'pending',  -- pending, sending (claimed), delivered, failed
     detail TEXT,
-    claimed_at REAL  -- wall-clock time of the claim while sending
+    claimed_at REAL,  -- wall-clock time of the claim while sending
+    attempts INTEGER NOT NULL DEFAULT 0  -- delivery attempts so far, by any process
 );
 CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (state, due_at);
 CREATE TABLE IF NOT EXISTS opt_outs (
@@ -143,14 +146,33 @@ class SqliteStore:
         self._in_transaction = False
 
     def _upgrade(self) -> None:
-        """Add what a file made by an older emulator lacks."""
-        columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
-        if "claimed_at" not in columns:
+        """Bring a file made by an older emulator up to date. Idempotent, and in one write
+        transaction: processes opening the same old file at once take turns."""
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
             try:
-                self.db.execute("ALTER TABLE callbacks ADD COLUMN claimed_at REAL")
-            except sqlite3.OperationalError as exc:  # another process added it just now
-                if "duplicate column" not in str(exc):
-                    raise
+                columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
+                for column, kind in (("claimed_at", "REAL"),
+                                     ("attempts", "INTEGER NOT NULL DEFAULT 0")):
+                    if column not in columns:
+                        self.db.execute(f"ALTER TABLE callbacks ADD COLUMN {column} {kind}")
+                if self.db.execute("PRAGMA user_version").fetchone()[0] < FILE_VERSION:
+                    self._flatten_timelines()
+                    self.db.execute(f"PRAGMA user_version = {FILE_VERSION}")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def _flatten_timelines(self) -> None:
+        """Version 0 wrote a step as ``[at, status, {column: value}]``; now it is flat."""
+        for seq, text in self.db.execute(
+                "SELECT seq, timeline FROM messages WHERE timeline IS NOT NULL").fetchall():
+            steps = [[*step[:2], *itertools.chain(*step[2].items())]
+                     if len(step) == 3 and isinstance(step[2], dict) else step
+                     for step in json.loads(text)]
+            self.db.execute("UPDATE messages SET timeline = ? WHERE seq = ?",
+                            (fastjson.dumps(steps), seq))
 
     def transaction(self) -> Transaction:
         """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
@@ -384,7 +406,7 @@ class SqliteStore:
     def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
         """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
         rows = self.db.execute(
-            "SELECT id, message_sid, account_sid, url, params, due_at FROM callbacks"
+            "SELECT id, message_sid, account_sid, url, params, due_at, attempts FROM callbacks"
             " WHERE (state = 'pending' AND due_at <= ?)"
             " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
             (now, stale_before),
@@ -401,14 +423,14 @@ class SqliteStore:
 
     def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:
         self.db.execute(
-            "UPDATE callbacks SET state = 'pending', due_at = ?, detail = ?, claimed_at = NULL"
-            " WHERE id = ?",
+            "UPDATE callbacks SET state = 'pending', due_at = ?, detail = ?, claimed_at = NULL,"
+            " attempts = attempts + 1 WHERE id = ?",
             (due_at, detail, callback_id),
         )
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
         self.db.execute(
-            "UPDATE callbacks SET state = ?, detail = ? WHERE id = ?",
+            "UPDATE callbacks SET state = ?, detail = ?, attempts = attempts + 1 WHERE id = ?",
             ("delivered" if delivered else "failed", detail, callback_id),
         )
 

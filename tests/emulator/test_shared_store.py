@@ -54,6 +54,33 @@ def test_reopening_the_file_keeps_state(tmp_path):
     again.close()
 
 
+def test_a_file_from_the_first_emulator_version_still_progresses(tmp_path):
+    """Version 0 wrote timeline steps as [at, status, {column: value}]; a learner's state
+    file from then keeps working after an upgrade."""
+    path = str(tmp_path / "old.db")
+    old = Emulator(path)
+    client = make_client(old, seed.TRIAL)
+    sid = client.messages.create(body="from before", from_=seed.DEFAULT_FROM,
+                                 to=seed.DEFAULT_TO, status_callback="https://example.com/s").sid
+    old.clock.advance(1)  # `sending` now; `sent` and `delivered` still to come
+    (seq, text), = old.store.db.execute("SELECT seq, timeline FROM messages").fetchall()
+    steps = [[at, status, dict(zip(fields[::2], fields[1::2], strict=True))]
+             for at, status, *fields in json.loads(text)]
+    old.store.db.execute("UPDATE messages SET timeline = ? WHERE seq = ?",
+                         (json.dumps(steps), seq))
+    old.store.db.execute("ALTER TABLE callbacks DROP COLUMN attempts")
+    old.store.db.execute("PRAGMA user_version = 0")
+    old.close()
+
+    upgraded = Emulator(path)
+    upgraded.clock.advance(60)
+    message = make_client(upgraded, seed.TRIAL).messages(sid).fetch()
+    assert (message.status, message.price, message.num_segments) == ("delivered", "-0.00790",
+                                                                      "1")
+    assert [c["attempts"] for c in upgraded.pending_callbacks()] == [0, 0, 0]
+    upgraded.close()
+
+
 def test_twenty_threads_create_without_losing_or_duplicating(tmp_path):
     emulator = Emulator(str(tmp_path / "threads.db"))
     client = make_client(emulator, seed.TRIAL)

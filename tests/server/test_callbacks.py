@@ -61,6 +61,24 @@ def test_a_callback_is_sent_once_when_two_processes_share_the_state(server, clie
     assert len(receiver.received) == 3
 
 
+def test_a_retry_keeps_its_attempt_number_when_another_process_sends_it(server, client,
+                                                                        receiver, db_path):
+    kernel = Emulator(str(db_path), clock=Clock())
+    sid = client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                 status_callback=receiver.url).sid
+    server.emulator.clock.advance(1)
+    receiver.fail_next(500)
+    assert [a["outcome"] for a in deliver_due_callbacks(server.emulator)] == ["retry in 5 s"]
+
+    kernel.clock.advance(5)  # the retry is due; this time the kernel's dispatcher sends it
+    retried = [(a["attempt"], a["outcome"]) for a in deliver_due_callbacks(kernel)
+               if a["message_status"] == "sending"]
+
+    assert retried == [(2, "delivered")]
+    assert receiver.statuses(sid).count("sending") == 2
+    kernel.close()
+
+
 def test_unreachable_url_is_given_up_after_five_attempts(server, client):
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
