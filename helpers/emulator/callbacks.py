@@ -8,10 +8,8 @@ notebook that drives the clock by hand.
 
 import base64
 import hmac
-import itertools
 import threading
 import weakref
-from collections import deque
 from dataclasses import dataclass
 from hashlib import sha1
 
@@ -48,18 +46,15 @@ class RetryPolicy:
 
 
 class CallbackDispatcher:
-    """Delivers one emulator's due status callbacks and keeps the log of every attempt."""
+    """Delivers one emulator's due status callbacks, logging every attempt in its store."""
 
-    def __init__(self, emulator, policy: RetryPolicy | None = None, timeout: float = 5.0,
-                 log_size: int = 2000):
+    def __init__(self, emulator, policy: RetryPolicy | None = None, timeout: float = 5.0):
         if not 0 < timeout <= CLAIM_LEASE / 4:  # a POST must end well inside its claim's lease
             raise ValueError(f"timeout must be between 0 and {CLAIM_LEASE / 4:g} seconds "
                              f"(a quarter of the callback claim lease), got {timeout}")
         self.emulator = emulator
         self.policy = policy or RetryPolicy()
         self.timeout = timeout
-        self.attempts: deque[dict] = deque(maxlen=log_size)
-        self._seq = itertools.count(1)
         self._lock = threading.Lock()
         self._session = requests.Session()
 
@@ -76,10 +71,12 @@ class CallbackDispatcher:
 
     def attempts_for(self, account_sid: str | None = None, since: int = 0,
                      until: int | None = None) -> list[dict]:
-        """Logged attempts, oldest first: of one account, and/or with `since < seq <= until`."""
-        return [a for a in list(self.attempts)
-                if since < a["seq"] <= (until if until is not None else a["seq"])
-                and account_sid in (None, a["account_sid"])]
+        """Logged attempts, oldest first: of one account, and/or with `since < seq <= until`.
+
+        The log is in the emulator's store, so it includes attempts made by other processes
+        sharing its state file (the server and a notebook kernel).
+        """
+        return self.emulator.callback_attempts(account_sid, since, until)
 
     def _attempt(self, callback: dict) -> dict:
         key = str(callback["id"])
@@ -98,14 +95,12 @@ class CallbackDispatcher:
         else:
             self.emulator.retry_callback(callback["id"], now + delay, detail)
             outcome = f"retry in {delay:g} s"
-        record = {
-            "seq": next(self._seq), "callback_id": key, "attempt": number,
+        return self.emulator.log_callback_attempt({
+            "callback_id": key, "attempt": number,
             "account_sid": callback["account_sid"], "message_sid": callback["message_sid"],
             "message_status": params.get("MessageStatus"), "url": callback["url"],
             "at": now, "http_status": http_status, "outcome": outcome, "detail": detail,
-        }
-        self.attempts.append(record)
-        return record
+        })
 
     def _post(self, url: str, params: dict, headers: dict) -> tuple[int | None, str]:
         try:

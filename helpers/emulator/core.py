@@ -114,8 +114,8 @@ class Emulator:
         return shapes.message(row)
 
     def clear_messages(self, account_sid: str | None = None) -> None:
-        """Forget one account's messages (or everyone's), their media and callbacks, and
-        free that account's sender queues; other accounts keep their queues."""
+        """Forget one account's messages (or everyone's), their media, callbacks and logged
+        attempts, and free that account's sender queues; other accounts keep their queues."""
         with self.store.transaction():
             self.messaging.clear(account_sid)
 
@@ -148,6 +148,19 @@ class Emulator:
         """Record the outcome of delivering a status callback (it stops being pending)."""
         with self.store.transaction():
             self.messaging.mark_callback(callback_id, delivered, detail)
+
+    def log_callback_attempt(self, record: dict) -> dict:
+        """Log one delivery attempt (callback_id, attempt, account_sid, message_sid,
+        message_status, url, at, http_status, outcome, detail); returns it with ``seq``."""
+        with self.store.transaction():
+            return self.messaging.log_attempt(record)
+
+    def callback_attempts(self, account_sid: str | None = None, since: int = 0,
+                          until: int | None = None) -> list[dict]:
+        """Logged delivery attempts by any process sharing the state, oldest first: of one
+        account (or all), with ``since < seq <= until``."""
+        with self.store.lock:
+            return self.messaging.attempts(account_sid, since, until)
 
     def reset(self) -> None:
         """Back to the seeded state: no messages, clock at its start, no chaos."""

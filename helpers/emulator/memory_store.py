@@ -34,9 +34,12 @@ class MemoryStore:
         self._media: dict[int, dict] = {}
         self._media_of: dict[str, list[int]] = {}  # message sid -> media seqs
         self._callbacks: dict[int, dict] = {}
+        self._attempts: dict[int, dict] = {}  # seq -> logged delivery attempt
         self._busy: dict[str, float] = {}
         self._opt_outs: set[tuple[str, str]] = set()
-        self._seq = {"messages": 0, "media": 0, "callbacks": 0}
+        # Attempt numbers keep rising across reset(): inboxes follow the log by number.
+        self._seq = {"messages": 0, "media": 0, "callbacks": 0,
+                     "attempts": getattr(self, "_seq", {}).get("attempts", 0)}
         self._due: list[tuple[float, int]] = []  # heap of (next_at, seq); stale entries skipped
 
     # -- transactions ------------------------------------------------------------------
@@ -70,6 +73,7 @@ class MemoryStore:
         for row in _drop_after(self._media, before["media"]):
             self._media_of[row["message_sid"]].remove(row["seq"])
         _drop_after(self._callbacks, before["callbacks"])
+        _drop_after(self._attempts, before["attempts"])
         self._seq, self._busy = before, self._busy_before
         self._changes += 1
 
@@ -270,6 +274,26 @@ class MemoryStore:
         self._journal(lambda: row.update(old))
         row.update(fields)
 
+    def insert_attempt(self, record: dict, keep: int) -> dict:
+        """Log one delivery attempt; only the newest ``keep`` stay."""
+        seq = self.next_seq("attempts")
+        self._attempts[seq] = logged = {"seq": seq, **record}
+        self._changes += 1
+        dropped = {old: self._attempts.pop(old) for old in list(self._attempts)[:-keep]}
+
+        def undo():  # the oldest go back in front, in order
+            self._attempts = dropped | self._attempts
+
+        if dropped:
+            self._journal(undo)
+        return dict(logged)
+
+    def attempts(self, account_sid: str | None, since: int, until: int | None) -> list[dict]:
+        """Logged attempts, oldest first: of one account (or all), ``since < seq <= until``."""
+        return [dict(row) for seq, row in self._attempts.items()
+                if since < seq and (until is None or seq <= until)
+                and account_sid in (None, row["account_sid"])]
+
     # -- whole state -------------------------------------------------------------------
     def clear(self, account_sid: str | None, numbers: list[str]) -> None:
         """Forget one account's (or everyone's) messages, media and callbacks; free
@@ -284,6 +308,7 @@ class MemoryStore:
         self._media_of = {sid: seqs for sid, seqs in self._media_of.items()
                           if seqs and all(seq in self._media for seq in seqs)}
         self._callbacks = {i: row for i, row in self._callbacks.items() if kept(row)}
+        self._attempts = {seq: row for seq, row in self._attempts.items() if kept(row)}
         self._busy = {n: t for n, t in self._busy.items() if n not in numbers}
 
     def reset(self) -> None:
@@ -300,8 +325,8 @@ class MemoryStore:
         """Nothing to release (kept for symmetry with ``SqliteStore``)."""
 
 
-_TABLES = ("_messages", "_media", "_media_of", "_callbacks", "_busy", "_opt_outs", "_seq",
-           "_due")
+_TABLES = ("_messages", "_media", "_media_of", "_callbacks", "_attempts", "_busy",
+           "_opt_outs", "_seq", "_due")
 
 
 def _drop_after(table: dict[int, dict], mark: int) -> list[dict]:

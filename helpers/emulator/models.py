@@ -53,6 +53,7 @@ DISPATCH_DELAY = 1.0
 DELIVERY_DELAY = 2.0
 DEFAULT_QUEUE_WINDOW = 36000.0
 CLAIM_LEASE = 60.0  # wall-clock seconds; far above a callback POST's timeout
+ATTEMPT_LOG_SIZE = 2000  # callback delivery attempts kept in the log
 MAX_BODY = 1600
 MAX_MEDIA = 10
 
@@ -519,6 +520,13 @@ class Messaging:
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
         self.store.mark_callback(callback_id, delivered, detail)
+
+    def log_attempt(self, record: dict) -> dict:
+        """Add a delivery attempt to the log every process shares; returns it with its seq."""
+        return self.store.insert_attempt(record, ATTEMPT_LOG_SIZE)
+
+    def attempts(self, account_sid: str | None, since: int, until: int | None) -> list[dict]:
+        return self.store.attempts(account_sid, since, until)
 
 
 def _failure(at: float, code: int, status: str = "failed") -> tuple:

@@ -96,19 +96,23 @@ class EmulatorService:
         await self.call(self.emulator.apply_due)
         version = await self.call(self.emulator.state_version)
         events: list[tuple[str, object]] = []
-        if version != self._version or self._resync:
+        resync = self._resync
+        if version != self._version or resync:
             self._version = version
             current = await self._current()
-            if self._resync:
+            if resync:
                 events.append(("snapshot", list(current.values())))
             else:
                 events += [("message", m) for sid, m in current.items()
                            if self._snapshot.get(sid) != m]
             self._snapshot, self._resync = current, False
-        attempts = self.dispatcher.attempts_for(since=self._attempt_seq)
+        attempts = await self.call(self.dispatcher.attempts_for, None, self._attempt_seq)
         if attempts:
             self._attempt_seq = attempts[-1]["seq"]
-        events += [("attempt", a) for a in attempts]
+        if resync:  # cleared messages take their logged attempts with them
+            events.append(("attempts", await self.call(self.dispatcher.attempts_for)))
+        else:
+            events += [("attempt", a) for a in attempts]
         for queue in self._subscribers:
             for event in events:
                 queue.put_nowait(event)
@@ -122,12 +126,13 @@ class EmulatorService:
         if not self._subscribers:
             self._version = await self.call(self.emulator.state_version)
             self._snapshot = await self._current()
-            logged = self.dispatcher.attempts_for()
+            logged = await self.call(self.dispatcher.attempts_for)
             self._attempt_seq = logged[-1]["seq"] if logged else 0
         queue: asyncio.Queue = asyncio.Queue()
         self._subscribers.add(queue)
         queue.put_nowait(("snapshot", list(self._snapshot.values())))
-        queue.put_nowait(("attempts", self.dispatcher.attempts_for(until=self._attempt_seq)))
+        queue.put_nowait(("attempts", await self.call(self.dispatcher.attempts_for, None, 0,
+                                                      self._attempt_seq)))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue) -> None:
@@ -225,7 +230,8 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
 
     async def callbacks(request: Request) -> Response:
         account = request.query_params.get("account_sid") or None
-        return JSONResponse({"attempts": service.dispatcher.attempts_for(account)})
+        return JSONResponse({"attempts": await service.call(service.dispatcher.attempts_for,
+                                                            account)})
 
     async def media(request: Request) -> Response:
         url = request.query_params.get("url", "")

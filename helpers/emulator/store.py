@@ -73,6 +73,19 @@ CREATE TABLE IF NOT EXISTS callbacks (
     attempts INTEGER NOT NULL DEFAULT 0  -- delivery attempts so far, by any process
 );
 CREATE INDEX IF NOT EXISTS callbacks_pending ON callbacks (state, due_at);
+CREATE TABLE IF NOT EXISTS callback_attempts (  -- the log of delivery attempts
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- keeps rising across reset(): inboxes follow it
+    callback_id TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    account_sid TEXT NOT NULL,
+    message_sid TEXT NOT NULL,
+    message_status TEXT,
+    url TEXT NOT NULL,
+    at REAL NOT NULL,
+    http_status INTEGER,
+    outcome TEXT NOT NULL,
+    detail TEXT
+);
 CREATE TABLE IF NOT EXISTS opt_outs (
     sender TEXT NOT NULL,
     recipient TEXT NOT NULL,
@@ -84,7 +97,9 @@ CREATE TABLE IF NOT EXISTS meta (
 );
 """
 
-TABLES = ("messages", "media", "senders", "callbacks", "opt_outs", "meta")
+TABLES = ("messages", "media", "senders", "callbacks", "callback_attempts", "opt_outs", "meta")
+ATTEMPT_COLUMNS = ("callback_id", "attempt", "account_sid", "message_sid", "message_status",
+                   "url", "at", "http_status", "outcome", "detail")
 
 
 MESSAGE_COLUMNS = (
@@ -434,6 +449,25 @@ class SqliteStore:
             ("delivered" if delivered else "failed", detail, callback_id),
         )
 
+    def insert_attempt(self, record: dict, keep: int) -> dict:
+        """Log one delivery attempt (``ATTEMPT_COLUMNS``); only the newest ``keep`` stay."""
+        seq = self.db.execute(
+            f"INSERT INTO callback_attempts ({', '.join(ATTEMPT_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
+            [record[column] for column in ATTEMPT_COLUMNS],
+        ).lastrowid
+        self.db.execute("DELETE FROM callback_attempts WHERE seq <= ?", (seq - keep,))
+        return {"seq": seq, **record}
+
+    def attempts(self, account_sid: str | None, since: int, until: int | None) -> list[dict]:
+        """Logged attempts, oldest first: of one account (or all), ``since < seq <= until``."""
+        rows = self.db.execute(
+            "SELECT * FROM callback_attempts WHERE seq > ? AND (? IS NULL OR seq <= ?)"
+            " AND (? IS NULL OR account_sid = ?) ORDER BY seq",
+            (since, until, until, account_sid, account_sid),
+        ).fetchall()
+        return [dict(row) for row in rows]
+
     # -- clock offset and whole state ----------------------------------------------------
     def get_offset(self) -> float:
         with self.lock:
@@ -458,7 +492,7 @@ class SqliteStore:
         """Forget one account's (or everyone's) messages, media and callbacks; free
         the queues of ``numbers``."""
         where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
-        for table in ("messages", "media", "callbacks"):
+        for table in ("messages", "media", "callbacks", "callback_attempts"):
             self.db.execute(f"DELETE FROM {table} {where}", args)
         self.free_senders(numbers)
         self.refresh_due()
@@ -469,7 +503,7 @@ class SqliteStore:
             for table in TABLES:
                 self.db.execute(f"DELETE FROM {table}")
             if self._has_sequence():
-                self.db.execute("DELETE FROM sqlite_sequence")
+                self.db.execute("DELETE FROM sqlite_sequence WHERE name != 'callback_attempts'")
         self.invalidate()
 
     def invalidate(self) -> None:

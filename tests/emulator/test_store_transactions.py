@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from helpers.emulator import seed
+from helpers.emulator import models, seed
 from helpers.emulator.models import NewMessage
 
 from .conftest import make_client
@@ -76,9 +76,10 @@ def test_a_lone_surrogate_is_stored_as_a_replacement_character(emulator):
 
 
 def world(emulator) -> tuple:
-    """Everything a learner can observe: messages, their media, callbacks and queues."""
+    """Everything a learner can observe: messages, their media, callbacks (and their logged
+    attempts) and queues."""
     messages = emulator.messages()
-    return (messages, emulator.pending_callbacks(),
+    return (messages, emulator.pending_callbacks(), emulator.callback_attempts(),
             [emulator.store.busy_until(n.phone_number) for n in seed.TRIAL.numbers],
             emulator.store.is_opted_out(seed.DEFAULT_FROM, seed.DEFAULT_TO))
 
@@ -94,11 +95,21 @@ CHANGES = {
     "claim a callback": lambda m, sids: m.claim_callback(
         m.pending_callbacks(float("inf"), 0.0)[0]["id"], time.time()),
     "status changes": lambda m, sids: m.apply_due(float("inf")),
+    "retry a callback": lambda m, sids: m.retry_callback(
+        m.pending_callbacks(float("inf"), 0.0)[0]["id"], 500.0, "HTTP 500"),
+    "log an attempt (the oldest drops out)": lambda m, sids: m.log_attempt(attempt(sids[1], 3)),
 }
 
 
+def attempt(message_sid: str, number: int) -> dict:
+    return {"callback_id": "1", "attempt": number, "account_sid": seed.TRIAL.sid,
+            "message_sid": message_sid, "message_status": "sent", "url": "https://example.com/s",
+            "at": 100.0, "http_status": 500, "outcome": "retry in 5 s", "detail": "HTTP 500"}
+
+
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
-def test_a_failed_request_undoes_every_kind_of_change(emulator, change):
+def test_a_failed_request_undoes_every_kind_of_change(emulator, change, monkeypatch):
+    monkeypatch.setattr(models, "ATTEMPT_LOG_SIZE", 2)
     client = make_client(emulator, seed.TRIAL)
     callback = "https://example.com/status"
     sids = [client.messages.create(body="sms", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO,
@@ -108,6 +119,8 @@ def test_a_failed_request_undoes_every_kind_of_change(emulator, change):
                                    status_callback=callback).sid]
     emulator.clock.advance(20)  # delivered: deletable, with callbacks due
     client.messages.create(body="queued", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
+    for number in (1, 2):
+        emulator.log_callback_attempt(attempt(sids[0], number))
     before = world(emulator)
 
     with pytest.raises(Boom), emulator.store.transaction():

@@ -1,4 +1,5 @@
-"""Status callbacks: retried with backoff on the emulator clock, every attempt logged."""
+"""Status callbacks: retried with backoff on the emulator clock, every attempt logged (one
+log for every process sharing the state file)."""
 
 import socket
 import time
@@ -76,7 +77,24 @@ def test_a_retry_keeps_its_attempt_number_when_another_process_sends_it(server, 
 
     assert retried == [(2, "delivered")]
     assert receiver.statuses(sid).count("sending") == 2
+    # one log for both processes: the server's admin API shows the kernel's attempt too
+    logged = requests.get(f"{server.url}/_emulator/callbacks", timeout=5).json()["attempts"]
+    assert [(a["attempt"], a["outcome"]) for a in logged
+            if a["message_sid"] == sid and a["message_status"] == "sending"] == [
+        (1, "retry in 5 s"), (2, "delivered")]
     kernel.close()
+
+
+def test_clearing_an_account_forgets_its_logged_attempts(server, client, receiver):
+    client.messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           status_callback=receiver.url)
+    server.emulator.clock.advance(30)
+    assert len(deliver_due_callbacks(server.emulator)) == 3
+
+    requests.delete(f"{server.url}/_emulator/messages", timeout=5)
+
+    assert requests.get(f"{server.url}/_emulator/callbacks", timeout=5).json() == {
+        "attempts": []}
 
 
 def test_unreachable_url_is_given_up_after_five_attempts(server, client):

@@ -82,9 +82,10 @@ def test_filter_reply_and_failed_delivery(page, server, client, receiver):
     expect(reply).to_contain_text("Thanks, got it!")
 
 
-def test_instructor_view_and_clear(page, server, client):
+def test_instructor_view_and_clear(page, server, client, receiver, db_path):
     upgraded = client_for(server, UPGRADED)
-    client.messages.create(body="trial room", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    client.messages.create(body="trial room", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           status_callback=receiver.url)
     upgraded.messages.create(body="upgraded room", to=OTHER_TO,
                              from_=UPGRADED.number("long_code").phone_number)
 
@@ -96,9 +97,17 @@ def test_instructor_view_and_clear(page, server, client):
     expect(page.locator(".phone .number small")).to_have_count(2)
     assert "account=all" in page.url
 
+    kernel = Emulator(str(db_path), clock=Clock())  # a notebook kernel beside the server
+    kernel.clock.advance(30)
+    deliver_due_callbacks(kernel)
+    expect(page.locator("#attempts tr:not(.none)")).to_have_count(3)  # the kernel's attempts too
+    kernel.close()
+
     page.locator("#clear").click()
     expect(page.locator(".bubble")).to_have_count(0)
     expect(page.locator("#empty")).to_be_visible()
+    expect(page.locator("#attempts tr:not(.none)")).to_have_count(0)
+    expect(page.locator("#attempts tr.none")).to_contain_text("None yet")
 
 
 def behind_proxy(app, prefix: str):
