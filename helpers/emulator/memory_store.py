@@ -29,7 +29,7 @@ class MemoryStore:
         self._changes = 0
         self._reset()
 
-    def _reset(self) -> None:
+    def _reset(self, last_attempt: int = 0) -> None:
         self._messages: dict[int, dict] = {}  # seq -> row, in seq order
         self._media: dict[int, dict] = {}
         self._media_of: dict[str, list[int]] = {}  # message sid -> media seqs
@@ -37,9 +37,7 @@ class MemoryStore:
         self._attempts: dict[int, dict] = {}  # seq -> logged delivery attempt
         self._busy: dict[str, float] = {}
         self._opt_outs: set[tuple[str, str]] = set()
-        # Attempt numbers keep rising across reset(): inboxes follow the log by number.
-        self._seq = {"messages": 0, "media": 0, "callbacks": 0,
-                     "attempts": getattr(self, "_seq", {}).get("attempts", 0)}
+        self._seq = {"messages": 0, "media": 0, "callbacks": 0, "attempts": last_attempt}
         self._due: list[tuple[float, int]] = []  # heap of (next_at, seq); stale entries skipped
 
     # -- transactions ------------------------------------------------------------------
@@ -315,7 +313,7 @@ class MemoryStore:
         """Delete everything: back to the freshly seeded state."""
         with self.transaction():
             self._journal_tables()
-            self._reset()
+            self._reset(last_attempt=self._seq["attempts"])  # inboxes follow the log by number
 
     def version(self) -> tuple[int, int]:
         """Changes whenever the state changes."""

@@ -84,3 +84,22 @@ def test_a_file_from_before_claims_gains_the_lease_column(tmp_path):
 
     assert emulator.claim_callback(callback["id"]) is True
     emulator.close()
+
+
+def test_the_attempt_log_numbers_keep_rising_across_a_reset(emulator):
+    """An open inbox asks for attempts after the last number it saw: a reset must not make
+    new attempts reuse old numbers."""
+    callback = due_callback(emulator)
+    record = {"callback_id": str(callback["id"]), "attempt": 1, "account_sid": seed.TRIAL.sid,
+              "message_sid": callback["message_sid"], "message_status": "sending", "url": URL,
+              "at": callback["due_at"], "http_status": 204, "outcome": "delivered",
+              "detail": "HTTP 204 No Content"}
+    first = emulator.log_callback_attempt(record)
+    assert emulator.callback_attempts(seed.TRIAL.sid) == [first]
+
+    emulator.reset()
+    assert emulator.callback_attempts() == []
+    again = emulator.log_callback_attempt(record)
+
+    assert again["seq"] > first["seq"]
+    assert emulator.callback_attempts(since=first["seq"]) == [again]
