@@ -15,10 +15,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bench_emulator import NoopHttpClient, creates_per_second  # the same floor and timing
-from twilio.rest import Client
+from bench_emulator import creates_per_second, warmed_clients  # the same floor and timing
 
-from helpers.emulator import Emulator, EmulatorHttpClient, core, responses, seed, shapes
+from helpers.emulator import Emulator, core, responses, shapes
 
 LAYERS = ("", "json", "json,rules", "json,rules,parse", "json,rules,parse,handle")
 LABELS = {"": "whole emulator", "json": "without JSON rendering",
@@ -29,10 +28,8 @@ LABELS = {"": "whole emulator", "json": "without JSON rendering",
 def measure(stubbed: set[str], rounds: int = 40, n: int = 500) -> tuple[float, float]:
     """(emulator cost over the floor, floor) in microseconds per create."""
     emulator = Emulator(queue_window=1e12)
-    transport = EmulatorHttpClient(emulator)
-    client = Client(seed.TRIAL.sid, seed.TRIAL.auth_token, http_client=transport)
-    client.messages.create(body="hi", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
-    canned = transport.last_response
+    client, floor_client = warmed_clients(emulator)
+    canned = client.http_client.last_response
     row = emulator.messaging.messages(None, True, 1)[0]
     if "json" in stubbed:
         shapes.message_json = lambda _row: canned.text
@@ -45,8 +42,6 @@ def measure(stubbed: set[str], rounds: int = 40, n: int = 500) -> tuple[float, f
         core.dispatch = dispatch
     if "handle" in stubbed:
         emulator.handle = lambda *_args, **_kwargs: (201, canned.text, dict(canned.headers))
-    floor_client = Client(seed.TRIAL.sid, seed.TRIAL.auth_token,
-                          http_client=NoopHttpClient(canned.text, canned.headers))
     floor = emulated = 0.0
     for _ in range(rounds):
         floor = max(floor, creates_per_second(floor_client, n))

@@ -20,25 +20,17 @@ import shutil
 import subprocess
 import sys
 
-from bench_emulator import NoopHttpClient, creates_per_second  # the same floor and loop
-from twilio.rest import Client
+from bench_emulator import creates_per_second, warmed_clients  # the same floor and loop
 
-from helpers.emulator import Emulator, EmulatorHttpClient, seed
+from helpers.emulator import Emulator
 
 WARM_UP = 300
 
 
 def run(side: str, n: int) -> None:
     """In the child process under valgrind: warm up, then ``n`` creates on one side."""
-    transport = EmulatorHttpClient(Emulator(queue_window=1e12))
-    client = Client(seed.TRIAL.sid, seed.TRIAL.auth_token, http_client=transport)
-    creates_per_second(client, WARM_UP)
-    if side == "floor":
-        canned = transport.last_response
-        client = Client(seed.TRIAL.sid, seed.TRIAL.auth_token,
-                        http_client=NoopHttpClient(canned.text, canned.headers))
-        creates_per_second(client, WARM_UP)
-    creates_per_second(client, n)
+    client, floor_client = warmed_clients(Emulator(queue_window=1e12), WARM_UP)
+    creates_per_second(floor_client if side == "floor" else client, n)
 
 
 def instructions(side: str, n: int) -> int:

@@ -294,8 +294,8 @@ class MemoryStore:
 
     # -- whole state -------------------------------------------------------------------
     def clear(self, account_sid: str | None, numbers: list[str]) -> None:
-        """Forget one account's (or everyone's) messages, media and callbacks; free
-        the queues of ``numbers``."""
+        """Forget one account's (or everyone's) messages, media, callbacks and logged
+        attempts; free the queues of ``numbers``."""
         self._journal_tables()
 
         def kept(row):

@@ -497,8 +497,9 @@ class Messaging:
         return self.store.media_urls(message_sids)
 
     def clear(self, account_sid: str | None) -> None:
-        """Forget one account's (or everyone's) messages, media and callbacks, and free the
-        queues on its numbers so a new message goes out at once; other accounts keep theirs."""
+        """Forget one account's (or everyone's) messages, media, callbacks and logged attempts,
+        and free the queues on its numbers so a new message goes out at once; other accounts
+        keep theirs."""
         self.store.clear(account_sid, [
             number.phone_number
             for account in seed.ACCOUNTS if account_sid in (None, account.sid)

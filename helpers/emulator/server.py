@@ -106,13 +106,15 @@ class EmulatorService:
                 events += [("message", m) for sid, m in current.items()
                            if self._snapshot.get(sid) != m]
             self._snapshot, self._resync = current, False
-        attempts = await self.call(self.dispatcher.attempts_for, None, self._attempt_seq)
-        if attempts:
-            self._attempt_seq = attempts[-1]["seq"]
-        if resync:  # cleared messages take their logged attempts with them
-            events.append(("attempts", await self.call(self.dispatcher.attempts_for)))
+        if resync:  # cleared messages take their logged attempts with them: send the list
+            logged = await self.call(self.dispatcher.attempts_for)
+            events.append(("attempts", logged))
+            new = [a for a in logged if a["seq"] > self._attempt_seq]
         else:
-            events += [("attempt", a) for a in attempts]
+            new = await self.call(self.dispatcher.attempts_for, None, self._attempt_seq)
+            events += [("attempt", a) for a in new]
+        if new:
+            self._attempt_seq = new[-1]["seq"]
         for queue in self._subscribers:
             for event in events:
                 queue.put_nowait(event)
@@ -128,11 +130,12 @@ class EmulatorService:
             self._snapshot = await self._current()
             logged = await self.call(self.dispatcher.attempts_for)
             self._attempt_seq = logged[-1]["seq"] if logged else 0
+        else:  # up to what the other streams have been sent
+            logged = await self.call(self.dispatcher.attempts_for, None, 0, self._attempt_seq)
         queue: asyncio.Queue = asyncio.Queue()
         self._subscribers.add(queue)
         queue.put_nowait(("snapshot", list(self._snapshot.values())))
-        queue.put_nowait(("attempts", await self.call(self.dispatcher.attempts_for, None, 0,
-                                                      self._attempt_seq)))
+        queue.put_nowait(("attempts", logged))
         return queue
 
     def unsubscribe(self, queue: asyncio.Queue) -> None:

@@ -100,6 +100,10 @@ CREATE TABLE IF NOT EXISTS meta (
 TABLES = ("messages", "media", "senders", "callbacks", "callback_attempts", "opt_outs", "meta")
 ATTEMPT_COLUMNS = ("callback_id", "attempt", "account_sid", "message_sid", "message_status",
                    "url", "at", "http_status", "outcome", "detail")
+INSERT_ATTEMPT = (
+    f"INSERT INTO callback_attempts ({', '.join(ATTEMPT_COLUMNS)})"
+    f" VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})"
+)
 
 
 MESSAGE_COLUMNS = (
@@ -452,10 +456,7 @@ class SqliteStore:
     def insert_attempt(self, record: dict, keep: int) -> dict:
         """Log one delivery attempt (``ATTEMPT_COLUMNS``); only the newest ``keep`` stay."""
         seq = self.db.execute(
-            f"INSERT INTO callback_attempts ({', '.join(ATTEMPT_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})",
-            [record[column] for column in ATTEMPT_COLUMNS],
-        ).lastrowid
+            INSERT_ATTEMPT, [record[column] for column in ATTEMPT_COLUMNS]).lastrowid
         self.db.execute("DELETE FROM callback_attempts WHERE seq <= ?", (seq - keep,))
         return {"seq": seq, **record}
 
@@ -489,8 +490,8 @@ class SqliteStore:
             )
 
     def clear(self, account_sid: str | None, numbers: list[str]) -> None:
-        """Forget one account's (or everyone's) messages, media and callbacks; free
-        the queues of ``numbers``."""
+        """Forget one account's (or everyone's) messages, media, callbacks and logged
+        attempts; free the queues of ``numbers``."""
         where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
         for table in ("messages", "media", "callbacks", "callback_attempts"):
             self.db.execute(f"DELETE FROM {table} {where}", args)
