@@ -7,6 +7,7 @@ from .client import get_client, get_emulator, wait
 from .config import ConfigError, Settings, get_settings
 from .display import show_mode
 from .guidance import explain, friendly_errors
+from .offline import emulate_twilio
 from .phone import to_e164
 from .segments import count_segments
 
@@ -14,6 +15,7 @@ __all__ = [
     "ConfigError",
     "Settings",
     "count_segments",
+    "emulate_twilio",
     "explain",
     "friendly_errors",
     "get_client",

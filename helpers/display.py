@@ -3,6 +3,7 @@
 import html
 
 from .config import Settings, get_settings
+from .offline import emulation_active
 
 
 class ModeBanner:
@@ -18,8 +19,9 @@ class ModeBanner:
             return ("LIVE", f"real Twilio, account {sid}, From {s.from_number}",
                     "messages are real and may cost money")
         where = f"emulator server at {s.emulator_url}" if s.emulator_url else "offline emulator"
+        wired = "every twilio Client in this kernel talks to it; " if emulation_active() else ""
         return ("EMULATOR", f"{where}, trial account {s.account_sid}, From {s.from_number}",
-                "nothing leaves this machine; add credentials to .env to go live")
+                f"{wired}nothing leaves this machine; add credentials to .env to go live")
 
     def __str__(self) -> str:
         mode, what, note = self._parts()
