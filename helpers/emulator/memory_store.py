@@ -252,6 +252,10 @@ class MemoryStore:
         row = self._callbacks.get(callback_id)
         if row is None or not _is_pending(row, float("inf"), stale_before):
             return False
+        if any(other["message_sid"] == row["message_sid"] and other["id"] != callback_id
+               and other["state"] == "sending" and other["claimed_at"] > stale_before
+               for other in self._callbacks.values()):
+            return False  # one callback per message in flight: they arrive in order
         self._update_callback(row, state="sending", claimed_at=wall_now)
         return True
 

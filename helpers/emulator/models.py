@@ -513,7 +513,10 @@ class Messaging:
         return self.store.pending_callbacks(now, wall_now - CLAIM_LEASE)
 
     def claim_callback(self, callback_id: int, wall_now: float) -> bool:
-        """Take a pending (or stale) callback for delivery; False if someone else holds it."""
+        """Take a pending (or stale) callback for delivery; False if someone else holds it.
+
+        One callback per message is in flight at a time, so when a server and a kernel both
+        deliver, a message's callbacks still arrive in the order they fell due."""
         return self.store.claim_callback(callback_id, wall_now, wall_now - CLAIM_LEASE)
 
     def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:

@@ -433,11 +433,15 @@ class SqliteStore:
         return [dict(row, params=json.loads(row["params"])) for row in rows]
 
     def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
-        """Take a pending (or stale) callback; False if someone else holds it."""
+        """Take a pending (or stale) callback; False if someone else holds it, or holds
+        another callback of the same message."""
         return self.db.execute(
             "UPDATE callbacks SET state = 'sending', claimed_at = ? WHERE id = ?"
-            " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))",
-            (wall_now, callback_id, stale_before),
+            " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))"
+            " AND NOT EXISTS (SELECT 1 FROM callbacks AS other"
+            "  WHERE other.message_sid = callbacks.message_sid AND other.id != callbacks.id"
+            "  AND other.state = 'sending' AND other.claimed_at > ?)",
+            (wall_now, callback_id, stale_before, stale_before),
         ).rowcount == 1
 
     def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:

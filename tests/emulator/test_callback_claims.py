@@ -103,3 +103,31 @@ def test_the_attempt_log_numbers_keep_rising_across_a_reset(emulator):
 
     assert again["seq"] > first["seq"]
     assert emulator.callback_attempts(since=first["seq"]) == [again]
+
+
+def test_one_callback_per_message_in_flight_so_they_arrive_in_order(emulator):
+    make_client(emulator, seed.TRIAL).messages.create(body="hi", from_=seed.DEFAULT_FROM,
+                                                      to=seed.DEFAULT_TO, status_callback=URL)
+    emulator.clock.advance(10)  # sending, sent and delivered are all due
+    sending, sent, delivered = emulator.pending_callbacks()
+    assert emulator.claim_callback(sending["id"])  # one deliverer holds `sending`...
+
+    assert emulator.claim_callback(sent["id"]) is False  # ...so nobody may overtake it
+    emulator.retry_callback(sending["id"], emulator.clock.timestamp() + 5, "HTTP 500")
+    assert emulator.claim_callback(sent["id"])  # a failed one waiting for its retry does not block
+    emulator.mark_callback(sent["id"], True, "HTTP 204")
+    assert emulator.claim_callback(delivered["id"])
+
+
+def test_another_message_s_callback_is_not_held_up(emulator):
+    client = make_client(emulator, seed.TRIAL)
+    for _ in range(2):
+        client.messages.create(body="hi", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO,
+                               status_callback=URL)
+    emulator.clock.advance(10)
+    first_of = {}
+    for callback in emulator.pending_callbacks():
+        first_of.setdefault(callback["message_sid"], callback)
+    one, other = first_of.values()
+    assert emulator.claim_callback(one["id"])
+    assert emulator.claim_callback(other["id"])
