@@ -19,8 +19,11 @@ lab: $(STAMP)
 
 # conftest.py forces the offline emulator for every test, whatever .env says. Two workers
 # (pytest-xdist): a notebook, a test module, or all the Chromium tests stay in one worker.
+# tests/chromium.py --install finds the browser tests' Chromium, or installs one (apt-get as
+# root on Debian/Ubuntu, else Playwright's download) and says what to run if it cannot.
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python tests/chromium.py --install
 	$(BIN)/pytest -n 2 --dist loadgroup --nbval --nbval-current-env --durations=15 tests notebooks
 
 notebooks: $(STAMP)

@@ -6,12 +6,12 @@ and, under pytest-xdist, one worker.
 
 import ipaddress
 import socket
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.chromium import ChromiumNotFound, find_chromium, missing_message
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -79,16 +79,18 @@ def private_env(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def browser():
-    """Headless Debian chromium; never a Playwright browser download."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"The browser tests need Chromium at {CHROMIUM}: "
-            "install it with: sudo apt-get install chromium",
-            pytrace=False,
-        )
+    """Headless Chromium, as tests/chromium.py finds it: CHROMIUM_PATH, the system's package
+    (Debian's /usr/bin/chromium), or Playwright's own. Never downloaded here: `make test`
+    installs one first (`python tests/chromium.py --install`)."""
     with sync_playwright() as playwright:
+        try:
+            found = find_chromium(bundled_path=lambda: playwright.chromium.executable_path)
+        except ChromiumNotFound as error:
+            pytest.fail(str(error), pytrace=False)
+        if found is None:
+            pytest.fail(missing_message(), pytrace=False)
         chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            headless=True, args=CHROMIUM_ARGS, **found.launch_options()
         )
         yield chromium
         chromium.close()

@@ -1,4 +1,4 @@
-"""Fixtures for the browser suite: the tutorial as `make lab` serves it, in Debian's chromium.
+"""Fixtures for the browser suite: the tutorial as `make lab` serves it, in headless Chromium.
 
 As `make lab` does, the emulator server (phone inbox) runs beside JupyterLab and every kernel
 shares its state file (TWILIO_EMULATOR_DB). JupyterLab runs from the repo root on a free port
