@@ -7,6 +7,7 @@ from .client import get_client, get_emulator, wait
 from .config import ConfigError, Settings, get_settings
 from .display import show_mode
 from .guidance import explain, friendly_errors
+from .inbox_hint import show_phone
 from .offline import emulate_twilio
 from .phone import to_e164
 from .segments import count_segments
@@ -22,6 +23,7 @@ __all__ = [
     "get_emulator",
     "get_settings",
     "show_mode",
+    "show_phone",
     "to_e164",
     "wait",
 ]

@@ -236,8 +236,10 @@ def plan_bulk(recipients, body, from_=None, messaging_service_sid=None, *, media
     if recipients.unassigned:
         shown = ", ".join(recipients.unassigned[:5])
         more = len(recipients.unassigned) - 5
-        warnings.append(f"{len(recipients.unassigned)} number(s) are in no assigned range "
-                        f"({shown}{f' and {more} more' if more > 0 else ''}); carriers may "
-                        "report them undelivered (30005/30006).")
+        warnings.append(f"{len(recipients.unassigned)} number(s) are well formed but in no "
+                        "range a carrier has assigned "
+                        f"({shown}{f' and {more} more' if more > 0 else ''}): Twilio accepts "
+                        "them, then carriers report them undelivered (30005/30006). Check them "
+                        "before sending.")
     return Plan(recipients, body or "", media, sender, rate, counted.segments, counted.encoding,
                 trial, warnings)

@@ -51,9 +51,12 @@ class BulkResult:
         return self
 
     def summary(self) -> str:
+        """One line: how many messages Twilio accepted, and where each recipient stands.
+
+        Accepted is not delivered: until `refresh()`, the statuses are those of the answers."""
         counts = ", ".join(f"{n} {label}" for label, n in self.counts.most_common())
-        return (f"{len(self.sent)} of {len(self.outcomes)} recipients have their message "
-                f"({counts}). Ledger: {self.ledger}")
+        return (f"Twilio accepted {len(self.sent)} of {len(self.outcomes)} messages ({counts}). "
+                f"Ledger: {self.ledger}")
 
     def _rows(self) -> list[Outcome]:
         def problem(o: Outcome) -> bool:

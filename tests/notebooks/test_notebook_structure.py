@@ -63,3 +63,26 @@ def test_committed_outputs_hold_no_traceback_no_stderr_no_token_no_web_load(path
 def test_cells_ran_in_order(path):
     counts = [c["execution_count"] for c in cells(path) if c["cell_type"] == "code"]
     assert counts == list(range(1, len(counts) + 1))
+
+
+def unescaped_dollars(text: str) -> int:
+    """`$` signs JupyterLab would read as math delimiters: outside code, not written `\\$`."""
+    prose = re.sub(r"```.*?```|`[^`]*`", "", text, flags=re.S)
+    return len(re.findall(r"(?<!\\)\$", prose))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_prices_never_render_as_math(path):
+    """Two bare `$` in one markdown cell or HTML output make JupyterLab typeset the text between
+    them as LaTeX ("about $0.02 … against $0.0079" became italic math)."""
+    for index, cell in enumerate(cells(path)):
+        texts = [source(cell)] if cell["cell_type"] == "markdown" else [
+            "".join(output.get("data", {}).get("text/html", ""))
+            for output in cell.get("outputs", [])]
+        for text in texts:
+            assert unescaped_dollars(text) < 2, f"cell {index}: escape prices as \\$: {text[:200]}"
+
+
+def test_the_math_check_counts_only_bare_dollars():
+    assert unescaped_dollars("about $0.02, against $0.0079") == 2
+    assert unescaped_dollars(r"about \$0.02, against \$0.0079 and `$HOME`") == 0
