@@ -83,3 +83,10 @@ def test_bad_input_names_the_fix_and_twilio_code(kwargs, code):
 def test_a_rate_that_is_not_positive_is_refused_before_anything_is_sent(mps):
     with pytest.raises(BulkInputError, match="positive number"):
         plan_bulk(numbers(1), "Hi", from_=LONG_CODE, mps=mps)
+
+
+def test_a_number_no_carrier_owns_is_flagged_with_what_will_happen():
+    plan = plan_bulk([seed.DEFAULT_TO, "+14155550100"], "Hi", from_=LONG_CODE)
+    [warning] = [w for w in plan.warnings if seed.DEFAULT_TO in w]
+    assert "no range a carrier has assigned" in warning and "30005/30006" in warning
+    assert "+14155550100" not in warning

@@ -231,8 +231,12 @@ def test_refresh_reports_delivery_statuses(emulator, client, ledger):
     recipients = [*numbers(3), "+15005553003"]
     result = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
                        progress=False)
+    assert result.summary().startswith("Twilio accepted 4 of 4 messages (4 queued)")
+    assert "have their message" not in result.summary()  # accepted is not received
     emulator.clock.advance(60)
     assert result.refresh().counts == Counter({"delivered": 3, "undelivered": 1})
+    assert result.summary().startswith("Twilio accepted 4 of 4 messages (3 delivered, "
+                                       "1 undelivered)")
     assert {o.error_code for o in result.outcomes if o.status == "undelivered"} == {30003}
 
 
