@@ -83,6 +83,7 @@ def jupyter_environment(
     env.update(
         TWILIO_MODE="emulator",
         TWILIO_EMULATOR_DB=str(emulator.db),
+        TWILIO_EMULATOR_INBOX_URL=f"{emulator.url}/inbox",  # as make lab tells the kernels
         TUTORIAL_ENV_PATH=str(lab.env_path),
         JUPYTER_CONFIG_DIR=str(home / "config"),
         JUPYTER_DATA_DIR=str(home / "data"),

@@ -40,11 +40,29 @@ def first_sms(notebook: Notebook) -> None:
         re.compile(rf"^{MESSAGE_SID}\s*$")
     )
     expect(notebook.output_of("print(message.status)")).to_contain_text("queued")
+    phone_inbox_shows_the_first_message(notebook)
     form = notebook.form("tutorial-sms-form")
     expect(form.locator(".tutorial-segment-counter")).to_contain_text(
         re.compile(r"\d+ segments? · UCS-2")
     )
     notebook.screenshot("sms-form", form)
+
+
+def phone_inbox_shows_the_first_message(notebook: Notebook) -> None:
+    """01 introduces the inbox right after the first send: its link opens the phone inbox,
+    where the message just sent is a bubble on the learner's phone."""
+    sid = notebook.output_of("print(message.sid)").inner_text().strip()
+    link = notebook.output_of("show_phone(message)").locator("a.tutorial-inbox-link")
+    expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/inbox$"))
+    with notebook.page.context.expect_page() as opened:
+        link.click()
+    inbox = opened.value
+    try:
+        bubble = inbox.locator(f'.phone[data-number="+15558675310"] .bubble[data-sid="{sid}"]')
+        expect(bubble).to_contain_text("Kessel Run in fourteen parsecs")
+        notebook.screenshot("inbox-from-01", bubble)
+    finally:
+        inbox.close()
 
 
 def inspect_response(notebook: Notebook) -> None:
@@ -57,7 +75,7 @@ def inspect_response(notebook: Notebook) -> None:
     ]:
         expect(table).to_contain_text(re.compile(rf"^{field}\s+{value}$", re.MULTILINE))
     notebook.screenshot("response-table", table, max_height=330)
-    expect(notebook.output_of("message = message.fetch()")).to_contain_text("delivered")
+    expect(notebook.output_of("watched = watched.fetch()")).to_contain_text("delivered")
 
 
 def multiple_recipients(notebook: Notebook) -> None:
@@ -79,7 +97,7 @@ def mms(notebook: Notebook) -> None:
 
 def delivery_status(notebook: Notebook) -> None:
     statuses = notebook.output_of("receiver.statuses(message.sid)")
-    expect(statuses).to_contain_text("'delivered'")
+    expect(statuses).to_contain_text("callback received: delivered")
     expect(notebook.output_of("is_from_twilio(request) for request")).to_contain_text("True")
     notebook.screenshot("status-callbacks", statuses)
 
