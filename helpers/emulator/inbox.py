@@ -1,7 +1,8 @@
 """What the phone inbox shows: every message of a room (sent and received), ready to draw.
 
 The core lists messages in and out with their media URLs (`emulator.messages()`); the inbox
-adds the encoding. It must stay cheap: the server asks twice a second while an inbox is open.
+adds the encoding and whether the body was redacted. It must stay cheap: the server asks twice
+a second while an inbox is open.
 """
 
 from functools import lru_cache
@@ -17,9 +18,16 @@ DEMO_HOST = "demo.twilio.com"
 def conversations(emulator, account_sid: str | None = None,
                   limit: int | None = None) -> list[dict]:
     """Messages in and out (oldest first, the newest `limit` if given) as Twilio JSON plus
-    `encoding` and `media_urls`."""
-    return [dict(message, encoding=encoding(message["body"] or ""))
+    `encoding`, `media_urls` and `redacted`."""
+    return [dict(message, encoding=encoding(message["body"] or ""), redacted=is_redacted(message))
             for message in emulator.messages(account_sid, limit=limit)]
+
+
+def is_redacted(message: dict) -> bool:
+    """True when the body was redacted (`update(body="")`): a message with neither text nor
+    media. Twilio refuses to send one (21619) and a phone cannot send one. The store keeps no
+    copy of a redacted text; a picture-only MMS whose empty body was redacted looks unchanged."""
+    return not message["body"] and message["num_media"] == "0"
 
 
 @lru_cache(maxsize=4096)

@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 import math
+import os
 import socket
 import threading
 import time
@@ -38,6 +39,7 @@ from .remote import OTHER_HOSTS_PREFIX, twilio_url
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 DEMO_IMAGE = STATIC / "owl.png"
+OFFLINE_IMAGE = STATIC / "media-offline.svg"  # for media URLs with no bundled copy
 HEARTBEAT_SECONDS = 15.0
 INBOX_LIMIT = 500  # the inbox follows the newest messages of the whole room
 log = logging.getLogger(__name__)
@@ -176,7 +178,8 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
         return Response(text if status != 204 else b"", status_code=status, headers=kept)
 
     async def health(request: Request) -> Response:
-        return JSONResponse({"ok": True, "service": "twilio-emulator"})
+        return JSONResponse({"ok": True, "service": "twilio-emulator",
+                             "state": emulator.store.path, "pid": os.getpid()})
 
     async def messages(request: Request) -> Response:
         account = request.query_params.get("account_sid") or None
@@ -237,12 +240,15 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
                                                             account)})
 
     async def media(request: Request) -> Response:
+        """A message's picture, offline: the bundled owl for Twilio's demo media, else a
+        placeholder saying so (never a redirect: the inbox loads nothing from the internet)."""
         url = request.query_params.get("url", "")
         if is_demo_media(url):
             return FileResponse(DEMO_IMAGE, media_type="image/png")
         if not url.startswith(("http://", "https://")):
             raise AdminInputError("Send ?url=<the media URL of the message> (http or https).")
-        return RedirectResponse(url)
+        return FileResponse(OFFLINE_IMAGE, media_type="image/svg+xml",
+                            headers={"X-Emulator-Media": "offline-placeholder"})
 
     async def events(request: Request) -> Response:
         account = request.query_params.get("account_sid") or None

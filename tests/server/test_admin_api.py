@@ -39,6 +39,19 @@ def test_messages_carry_encoding_and_media_for_the_inbox(server, client):
     assert image.content.startswith(b"\x89PNG")
 
 
+OFFLINE_ONLY_URL = "https://c1.staticflickr.com/3/2899/14341091933_1e92e62d12_b.jpg"
+
+
+def test_media_without_an_offline_copy_is_a_placeholder_never_a_trip_online(server):
+    image = admin(server, "GET", "media", params={"url": OFFLINE_ONLY_URL},
+                  allow_redirects=False)
+
+    assert image.status_code == 200 and "location" not in image.headers
+    assert image.headers["content-type"].startswith("image/svg+xml")
+    assert "Image not available offline" in image.text
+    assert "http" not in image.text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
 def test_chaos_makes_the_client_see_429(server, client):
     assert admin(server, "POST", "chaos", json={"p429": 1.0}).ok
     with pytest.raises(TwilioRestException) as error:
@@ -85,6 +98,15 @@ def test_clock_advance_moves_messages_along(server, client):
     assert client.messages(sid).fetch().status == "delivered"
     assert admin(server, "POST", "clock", json={"advance": -1}).status_code == 400
     assert admin(server, "POST", "clock", data='{"advance": NaN}').status_code == 400
+
+
+def test_health_names_the_state_file_and_the_process(server, db_path):
+    import os
+
+    health = admin(server, "GET", "health").json()
+
+    assert health == {"ok": True, "service": "twilio-emulator", "state": str(db_path),
+                      "pid": os.getpid()}
 
 
 def test_accounts_are_listed_without_tokens(server):

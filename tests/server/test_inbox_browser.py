@@ -1,33 +1,67 @@
-"""The phone inbox in Debian's chromium: live updates without reload, MMS, ticks, filter, views."""
+"""The phone inbox in Debian's chromium: live updates without reload, MMS, ticks, filter, views.
 
+No page of the inbox may load anything from the internet: every tab refuses and records it.
+"""
+
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from twilio.rest import Client
 
-from helpers.emulator import Emulator
+from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.callbacks import deliver_due_callbacks
 from helpers.emulator.clock import Clock
-from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, UPGRADED
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 from helpers.emulator.server import BackgroundServer, create_app
 
 from .conftest import client_for
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "server"
 OTHER_TO = "+14158141829"
+NOT_THIS_MACHINE = re.compile(r"^https?://(?!(127\.0\.0\.1|localhost)[:/])")
+NO_OFFLINE_COPY = "https://c1.staticflickr.com/3/2899/14341091933_1e92e62d12_b.jpg"
+KEPT = "Body redacted at Twilio — the phone still shows what it received"
+UNKNOWN = "Body redacted at Twilio — the text was deleted before this inbox saw it"
 
 expect.set_options(timeout=15_000)
 
 
+def offline_context(browser):
+    """A browser context that refuses, and records in `.went_online`, every request that
+    would leave this machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.went_online = []
+
+    def refuse(route):
+        context.went_online.append(route.request.url)
+        route.abort()
+
+    context.route(NOT_THIS_MACHINE, refuse)
+    return context
+
+
 @pytest.fixture
 def page(browser, server, request):
-    """A fresh tab; its screenshot is taken at the end, while the server still runs."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    """A fresh tab; its screenshot is taken at the end, while the server still runs. The test
+    fails if the tab tried to reach the internet."""
+    context = offline_context(browser)
     opened = context.new_page()
     yield opened
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     opened.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
     context.close()
+    assert context.went_online == [], f"the inbox tried to go online: {context.went_online}"
+
+
+@pytest.fixture
+def kernel(db_path):
+    """A notebook kernel beside the server: its own emulator on the shared state file."""
+    emulator = Emulator(str(db_path), clock=Clock())
+    emulator.client = Client(TRIAL.sid, TRIAL.auth_token, http_client=EmulatorHttpClient(emulator))
+    yield emulator
+    emulator.close()
 
 
 def open_inbox(page, server, query=""):
@@ -73,6 +107,9 @@ def test_filter_reply_and_failed_delivery(page, server, client, receiver):
     expect(page.locator(".phone")).to_have_count(2)
     expect(page.locator(f'.bubble[data-sid="{failing}"] .tick')).to_have_text("⚠ 30003")
     expect(page.locator("#attempts tr")).to_have_count(3)  # sending, sent, undelivered
+    newest = page.locator("#attempts tr").first  # the message's status, then the POST's fate
+    expect(newest.locator(".reported")).to_have_text("status undelivered")
+    expect(newest.locator(".result")).to_have_text("callback delivered (HTTP 204 No Content)")
     page.locator("#filter").fill("3003")
     expect(page.locator(".phone")).to_have_count(1)
     page.locator("#filter").fill("")
@@ -80,6 +117,19 @@ def test_filter_reply_and_failed_delivery(page, server, client, receiver):
     server.emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "Thanks, got it!")
     reply = page.locator(f'.phone[data-number="{DEFAULT_TO}"] .bubble.inbound')
     expect(reply).to_contain_text("Thanks, got it!")
+
+
+def answer_clear(page, accept: bool) -> list[str]:
+    """Click Clear messages and answer its confirmation; the question asked."""
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", answer)
+    page.locator("#clear").click()
+    return asked
 
 
 def test_instructor_view_and_clear(page, server, client, receiver, db_path):
@@ -90,6 +140,14 @@ def test_instructor_view_and_clear(page, server, client, receiver, db_path):
                              from_=UPGRADED.number("long_code").phone_number)
 
     open_inbox(page, server)
+    expect(page.locator(".bubble")).to_have_count(1)
+    deletes = []
+    page.on("request", lambda request: request.method == "DELETE" and deletes.append(request))
+    [asked] = answer_clear(page, accept=False)
+    assert "Clear all messages of the account My first Twilio account" in asked
+    assert "pictures and status callback attempts" in asked and "cannot be undone" in asked
+    page.wait_for_timeout(500)  # time enough for a DELETE that should not come
+    assert deletes == [] and len(server.emulator.messages()) == 2
     expect(page.locator(".bubble")).to_have_count(1)
 
     page.locator("#account").select_option("all")
@@ -103,11 +161,116 @@ def test_instructor_view_and_clear(page, server, client, receiver, db_path):
     expect(page.locator("#attempts tr:not(.none)")).to_have_count(3)  # the kernel's attempts too
     kernel.close()
 
-    page.locator("#clear").click()
+    [asked] = answer_clear(page, accept=True)
+    assert "Clear all messages of EVERY account in the room?" in asked
     expect(page.locator(".bubble")).to_have_count(0)
     expect(page.locator("#empty")).to_be_visible()
     expect(page.locator("#attempts tr:not(.none)")).to_have_count(0)
     expect(page.locator("#attempts tr.none")).to_contain_text("None yet")
+    assert server.emulator.messages() == []
+
+
+def test_a_redacted_body_is_labelled_and_the_phone_keeps_what_it_received(page, server,
+                                                                          kernel):
+    open_inbox(page, server)
+    sid = kernel.client.messages.create(body="Your code is 1234", from_=DEFAULT_FROM,
+                                        to=DEFAULT_TO).sid
+    bubble = page.locator(f'.bubble[data-sid="{sid}"]')
+    expect(bubble).to_contain_text("Your code is 1234")
+    kernel.clock.advance(30)  # delivered: as notebook 02, redact once it has arrived
+
+    kernel.client.messages(sid).update(body="")
+
+    expect(bubble.locator(".redacted")).to_have_text(KEPT)
+    expect(bubble).to_contain_text("Your code is 1234")
+    expect(bubble).to_have_attribute("data-redacted", "kept")
+
+    page.reload()  # an inbox opened after the redaction cannot know the text: it says so
+    expect(page.locator("#connection")).to_have_text("live")
+    expect(bubble.locator(".redacted")).to_have_text(UNKNOWN)
+    expect(bubble).not_to_contain_text("1234")
+    expect(bubble).to_be_visible()
+    other = kernel.client.messages.create(body="not redacted", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    expect(page.locator(f'.bubble[data-sid="{other.sid}"]')).to_contain_text("not redacted")
+    expect(page.locator(".bubble .redacted")).to_have_count(1)
+
+
+def test_a_picture_with_no_offline_copy_is_a_placeholder_and_nothing_goes_online(page, server,
+                                                                                 kernel):
+    open_inbox(page, server)
+
+    sid = kernel.client.messages.create(body="A picture from the internet", from_=DEFAULT_FROM,
+                                        to=DEFAULT_TO, media_url=[NO_OFFLINE_COPY]).sid
+
+    image = page.locator(f'.bubble[data-sid="{sid}"] img')
+    expect(image).to_be_visible()
+    expect(image).to_have_js_property("naturalWidth", 240)  # the placeholder, not a broken image
+    expect(image).to_have_attribute("title", NO_OFFLINE_COPY)
+    shown = page.request.get(f"{server.url}/{image.get_attribute('src')}")
+    assert "Image not available offline" in shown.text()
+    assert page.context.went_online == []
+
+
+def test_a_failed_callback_reads_as_a_failed_post_not_a_status(page, server, client, receiver):
+    open_inbox(page, server)
+    receiver.fail_next(500)
+    client.messages.create(body="watched", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                           status_callback=receiver.url)
+    server.emulator.clock.advance(30)  # sending (answered 500), sent, delivered
+    deliver_due_callbacks(server.emulator)
+
+    row = page.locator("#attempts tr").filter(has_text="status sending")
+    expect(row.locator(".reported")).to_have_text("status sending")
+    expect(row.locator(".result")).to_have_text(
+        "callback failed (HTTP 500 Internal Server Error), retry in 5 s")
+    expect(page.locator("#callbacks thead")).to_contain_text("Callback result")
+
+
+class Switchable:
+    """A stand-in for jupyter-server-proxy: while `down`, it answers 502 as the proxy does when
+    the server behind it is gone (an EventSource then gives up for good)."""
+
+    def __init__(self, app):
+        self.app, self.down = app, False
+        self.state = app.state  # so stopping the server ends the inbox's streams first
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and self.down:
+            await send({"type": "http.response.start", "status": 502,
+                        "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": b"Bad Gateway"})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_an_open_inbox_finds_the_server_again_after_a_restart(browser, db_path):
+    emulator = Emulator(str(db_path), clock=Clock())
+    restarted = create_app(emulator)
+    proxy = Switchable(restarted)
+    context = offline_context(browser)
+    page = context.new_page()
+    try:
+        with BackgroundServer(create_app(emulator)) as first:  # then restarted on its port
+            port = first.port
+            page.goto(f"{first.url}/inbox")
+            expect(page.locator("#connection")).to_have_text("live")
+        expect(page.locator("#connection")).to_have_text("reconnecting…")
+        with BackgroundServer(proxy, port=port):
+            expect(page.locator("#connection")).to_have_text("live")
+            emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "back again")
+            expect(page.locator(".bubble.inbound")).to_contain_text("back again")
+
+            proxy.down = True  # behind a proxy: answered 502 while the server restarts
+            restarted.state.service.end_streams()
+            expect(page.locator("#connection")).to_have_text("reconnecting…")
+            page.wait_for_function("() => source.readyState === EventSource.CLOSED")
+            proxy.down = False
+            expect(page.locator("#connection")).to_have_text("live")
+            emulator.inbound(DEFAULT_TO, DEFAULT_FROM, "and once more")
+            expect(page.locator(".bubble.inbound", has_text="and once more")).to_have_count(1)
+    finally:
+        context.close()
+    assert context.went_online == []
 
 
 def behind_proxy(app, prefix: str):

@@ -5,7 +5,7 @@ from twilio.rest import Client
 from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.clock import Clock
 from helpers.emulator.inbox import conversations
-from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL
+from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 
 
 def test_newest_messages_oldest_first_with_replies_and_media(db_path):
@@ -51,3 +51,20 @@ def test_clearing_an_account_also_frees_its_senders_queue(db_path):
     emulator.clock.advance(5)
 
     assert [(m["sid"], m["status"]) for m in conversations(emulator)] == [(sid, "delivered")]
+
+
+def test_a_redacted_body_is_flagged_and_a_picture_only_mms_is_not(db_path):
+    emulator = Emulator(str(db_path), clock=Clock())
+    client = Client(UPGRADED.sid, UPGRADED.auth_token, http_client=EmulatorHttpClient(emulator))
+    sender = UPGRADED.number("long_code").phone_number
+    secret = client.messages.create(body="code 1234", from_=sender, to=DEFAULT_TO).sid
+    kept = client.messages.create(body="keep me", from_=sender, to=DEFAULT_TO).sid
+    picture = client.messages.create(from_=sender, to=DEFAULT_TO, media_url=[DEMO_MEDIA_URL]).sid
+    emulator.clock.advance(30)
+    client.messages(secret).update(body="")
+
+    shown = {m["sid"]: m for m in conversations(emulator)}
+
+    assert (shown[secret]["body"], shown[secret]["redacted"]) == ("", True)
+    assert (shown[kept]["body"], shown[kept]["redacted"]) == ("keep me", False)
+    assert (shown[picture]["body"], shown[picture]["redacted"]) == ("", False)

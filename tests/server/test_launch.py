@@ -1,14 +1,23 @@
-"""Starting the server: the documented command, and the JupyterLab launcher entry."""
+"""Starting the server: the documented command, the JupyterLab launcher entry, `make lab` and
+Binder's `start` script."""
 
+import json
+import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import pytest
 import requests
 from jupyter_server_proxy.config import make_server_process
 
+from helpers import launch
+from helpers.emulator import Emulator
 from helpers.emulator.proxy import setup_emulator_proxy
+from helpers.emulator.server import BackgroundServer, create_app
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -44,8 +53,6 @@ def test_ctrl_c_with_an_open_inbox_exits_cleanly(tmp_path):
 
 
 def test_busy_port_is_a_clear_message(tmp_path):
-    import socket
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -66,3 +73,156 @@ def test_launcher_entry_is_valid_for_jupyter_server_proxy():
     assert Path(process.launcher_entry.icon_path).read_text().startswith("<svg")
     assert "{port}" in process.command and process.command[1:4] == [
         "-m", "helpers.emulator", "serve"]
+
+
+# -- `make lab` (helpers/launch.py) and Binder's `start`: a stable inbox address, tidy files --
+
+def a_free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def plain_bind_fails(port: int) -> bool:
+    with socket.socket() as plain:
+        try:
+            plain.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+        return False
+
+
+def test_a_connection_left_in_time_wait_keeps_the_inbox_on_its_port():
+    with socket.socket() as listener:  # the last run's server, which closed its connections
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with socket.create_connection(("127.0.0.1", port)) as browser:
+            accepted, _ = listener.accept()
+            accepted.close()  # the server closes first: its end waits in TIME_WAIT
+            browser.recv(1)
+    deadline = time.monotonic() + 5
+    while not plain_bind_fails(port) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert plain_bind_fails(port), "no TIME_WAIT socket: the test would prove nothing"
+
+    assert launch.free_port(port) == port
+    assert launch.port_is_free(port)
+
+
+def test_make_lab_starts_the_server_on_the_port_and_tells_the_kernels(tmp_path):
+    port, state, env = a_free_port(), tmp_path / "state.sqlite", {**os.environ}
+
+    server = launch.start_emulator_server(env, port=port, state=state)
+    try:
+        assert env["TWILIO_EMULATOR_DB"] == str(state)
+        assert env["TWILIO_EMULATOR_INBOX_URL"] == f"http://127.0.0.1:{port}/inbox"
+        assert "Phone inbox" in requests.get(env["TWILIO_EMULATOR_INBOX_URL"], timeout=10).text
+        health = requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=10).json()
+        assert (health["state"], health["pid"]) == (str(state), server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_a_leftover_server_on_the_same_state_file_is_reused_and_named(tmp_path, capsys):
+    state = tmp_path / "state.sqlite"
+    with BackgroundServer(create_app(Emulator(str(state)))) as leftover:
+        env = {}
+        assert launch.start_emulator_server(env, port=leftover.port, state=state) is None
+    assert env["TWILIO_EMULATOR_INBOX_URL"] == f"http://127.0.0.1:{leftover.port}/inbox"
+    said = capsys.readouterr().out
+    assert "earlier `make lab` still runs" in said and f"kill {os.getpid()}" in said
+
+
+def test_a_port_held_by_another_program_moves_the_inbox_and_says_so(tmp_path, capsys):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        env = {**os.environ}
+        server = launch.start_emulator_server(env, port=port, state=tmp_path / "s.sqlite")
+    try:
+        moved = env["TWILIO_EMULATOR_INBOX_URL"]
+        assert moved != f"http://127.0.0.1:{port}/inbox"
+        assert "Phone inbox" in requests.get(moved, timeout=10).text
+        assert f"Port {port} is taken by another program" in capsys.readouterr().out
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def run_start(env: dict) -> dict:
+    """The environment Jupyter gets on Binder/JupyterHub: `start` runs first, then Jupyter."""
+    shown = subprocess.run(["bash", str(REPO / "start"), "env", "-0"], env=env, cwd=REPO,
+                           capture_output=True, check=True).stdout.decode()
+    return dict(line.split("=", 1) for line in shown.split("\0") if "=" in line)
+
+
+def test_start_tells_the_kernels_where_the_inbox_is_behind_jupyterhub(tmp_path):
+    base = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+
+    hub = run_start({**base, "JUPYTERHUB_SERVICE_PREFIX": "/user/learner/"})
+    plain = run_start(base)
+
+    assert hub["TWILIO_EMULATOR_INBOX_URL"] == "/user/learner/twilio-inbox/inbox"
+    assert plain["TWILIO_EMULATOR_INBOX_URL"] == "/twilio-inbox/inbox"
+    assert plain["TWILIO_EMULATOR_DB"] == str(tmp_path / ".emulator" / "emulator.sqlite")
+    assert plain["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0] == str(REPO / ".jupyter")
+
+
+# The file browser lists what the contents API does; JupyterLab and the other server
+# extensions change nothing there, and skipping them halves the start.
+NO_EXTENSIONS = "--ServerApp.jpserver_extensions=" + str(dict.fromkeys(
+    ["jupyterlab", "jupyter_lsp", "jupyter_server_proxy", "jupyter_server_terminals",
+     "notebook_shim"], False))
+
+
+@pytest.mark.parametrize("launcher", ["make lab", "start"])
+def test_the_file_browser_hides_egg_info_under_make_lab_and_binder(tmp_path, launcher):
+    root = tmp_path / "repo"
+    for folder in ("notebooks", "twilio_sms_tutorial_helpers.egg-info", "__pycache__"):
+        (root / folder).mkdir(parents=True)
+    home = tmp_path / "home"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER")}
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"),
+               JUPYTER_DATA_DIR=str(home / "data"), JUPYTER_RUNTIME_DIR=str(home / "runtime"))
+    port, token = a_free_port(), "test-token"
+    command = [sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={root}", NO_EXTENSIONS]
+    if launcher == "make lab":
+        env = launch.lab_environment(env)
+    elif launcher == "start":
+        command = ["bash", str(REPO / "start"), *command]
+    jupyter = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        listed = None
+        deadline = time.monotonic() + 60
+        while listed is None and jupyter.poll() is None and time.monotonic() < deadline:
+            try:
+                listed = requests.get(f"http://127.0.0.1:{port}/api/contents", timeout=5,
+                                      headers={"Authorization": f"token {token}"}).json()
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert listed is not None, "jupyter server did not answer"
+    finally:
+        jupyter.terminate()
+        jupyter.wait(timeout=20)
+
+    assert sorted(item["name"] for item in listed["content"]) == ["notebooks"]
+
+
+def test_the_tutorial_hides_what_jupyter_hides_by_default_too():
+    from fnmatch import fnmatch
+
+    from jupyter_server.services.contents.manager import ContentsManager
+
+    config = json.loads((REPO / ".jupyter" / "jupyter_server_config.json").read_text())
+    hidden = config["ContentsManager"]["hide_globs"]
+
+    assert set(ContentsManager().hide_globs) < set(hidden) and "*.egg-info" in hidden
+    assert not any(fnmatch("helpers.egg-info", glob) for glob in ContentsManager().hide_globs)

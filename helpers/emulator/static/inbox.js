@@ -7,9 +7,13 @@ const TICKS = {
   accepted: "◷", scheduled: "◷", queued: "◷", sending: "✓", sent: "✓",
   delivered: "✓✓", read: "✓✓", undelivered: "⚠", failed: "⚠", canceled: "⊘",
 };
+const RECONNECT_MS = 2000;
 const messages = new Map();
+// What each phone received: a phone keeps the text even once the body is redacted at Twilio.
+const received = new Map();
 let attempts = [];
 let source = null;
+let reconnectTimer = null;
 
 const $ = (id) => document.getElementById(id);
 const accountSelect = $("account");
@@ -29,8 +33,15 @@ function query(account) {
 }
 
 async function loadAccounts() {
-  const response = await fetch("_emulator/accounts");
-  const { accounts } = await response.json();
+  let accounts;
+  while (!accounts) {  // the server may still be starting: try again until it answers
+    try {
+      accounts = (await (await fetch("_emulator/accounts")).json()).accounts;
+    } catch {
+      showConnection("reconnecting…", "");
+      await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
+    }
+  }
   for (const account of accounts) {
     accountSelect.append(el("option", { value: account.sid, textContent: `${account.friendly_name} (${account.sid.slice(0, 8)}…)` }));
   }
@@ -39,21 +50,38 @@ async function loadAccounts() {
   if (wanted && [...accountSelect.options].some((o) => o.value === wanted)) accountSelect.value = wanted;
 }
 
+function showConnection(text, className) {
+  $("connection").textContent = text;
+  $("connection").className = `connection ${className}`.trim();
+}
+
+function remember(message) {
+  if (message.body) received.set(message.sid, message.body);
+  messages.set(message.sid, message);
+}
+
+// Live updates. The browser retries a dropped stream by itself, but gives up for good when an
+// answer is not an event stream (a proxy's 502 while the server restarts): then try again here,
+// so an open inbox finds the server again after `make lab` restarts it.
 function connect() {
+  clearTimeout(reconnectTimer);
   if (source) source.close();
-  messages.clear();
-  attempts = [];
   source = new EventSource(`_emulator/events${query(currentAccount())}`);
-  source.onopen = () => { $("connection").textContent = "live"; $("connection").className = "connection live"; };
-  source.onerror = () => { $("connection").textContent = "reconnecting…"; $("connection").className = "connection"; };
+  source.onopen = () => showConnection("live", "live");
+  source.onerror = () => {
+    showConnection("reconnecting…", "");
+    if (source.readyState === EventSource.CLOSED) reconnectTimer = setTimeout(connect, RECONNECT_MS);
+  };
   source.addEventListener("snapshot", (event) => {
+    const listed = JSON.parse(event.data);
+    const sids = new Set(listed.map((message) => message.sid));
+    for (const sid of received.keys()) if (!sids.has(sid)) received.delete(sid);  // cleared: a sid may come back
     messages.clear();
-    for (const message of JSON.parse(event.data)) messages.set(message.sid, message);
+    for (const message of listed) remember(message);
     renderPhones();
   });
   source.addEventListener("message", (event) => {
-    const message = JSON.parse(event.data);
-    messages.set(message.sid, message);
+    remember(JSON.parse(event.data));
     renderPhones();
   });
   source.addEventListener("attempts", (event) => { attempts = JSON.parse(event.data); renderAttempts(); });
@@ -87,12 +115,24 @@ function bubbleFor(message) {
   bubble.dataset.segments = message.num_segments;
   bubble.dataset.encoding = message.encoding;
   for (const url of message.media_urls || []) {
-    const image = el("img", { src: `_emulator/media?url=${encodeURIComponent(url)}`, alt: "MMS picture" });
+    // The emulator serves the bundled owl for Twilio's demo media, else an "Image not available
+    // offline" placeholder: the inbox never loads anything from the internet.
+    const image = el("img", { src: `_emulator/media?url=${encodeURIComponent(url)}`, alt: `MMS picture: ${url}`, title: url });
     image.addEventListener("load", () => { const screen = bubble.closest(".screen"); if (screen) screen.scrollTop = screen.scrollHeight; });
     bubble.append(image);
   }
   if (!inbound) bubble.append(el("span", { className: "from", textContent: message.from }));
-  bubble.append(document.createTextNode(message.body || ""));
+  const text = message.body || received.get(message.sid) || "";
+  if (text) bubble.append(document.createTextNode(text));
+  if (!message.body && (message.redacted || received.has(message.sid))) {
+    bubble.dataset.redacted = received.has(message.sid) ? "kept" : "unknown";
+    bubble.append(el("div", {
+      className: "redacted",
+      textContent: received.has(message.sid)
+        ? "Body redacted at Twilio — the phone still shows what it received"
+        : "Body redacted at Twilio — the text was deleted before this inbox saw it",
+    }));
+  }
   const time = new Date(Date.parse(message.date_created)).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   bubble.append(el("div", { className: "meta" }, [el("span", { textContent: time }), ...(inbound ? [] : [tickFor(message)])]));
   return bubble;
@@ -125,12 +165,19 @@ function renderPhones() {
   }
 }
 
+// What became of one callback POST, never to be mistaken for the message's own status.
+function callbackResult(a) {
+  if (a.outcome === "delivered") return `callback delivered (${a.detail})`;
+  if (a.outcome === "gave up") return `callback failed (${a.detail}), gave up after ${a.attempt} tries`;
+  return `callback failed (${a.detail}), ${a.outcome}`;  // "retry in 5 s"
+}
+
 function renderAttempts() {
   const rows = attempts.slice(-50).reverse().map((a) => {
     const row = el("tr", { className: a.outcome.startsWith("retry") ? "retry" : a.outcome === "gave up" ? "gave-up" : "" }, [
       el("td", { textContent: a.seq }), el("td", { textContent: a.message_sid }),
-      el("td", { textContent: a.message_status }), el("td", { textContent: a.url }),
-      el("td", { textContent: a.attempt }), el("td", { textContent: `${a.detail} → ${a.outcome}` }),
+      el("td", { className: "reported", textContent: `status ${a.message_status}` }), el("td", { textContent: a.url }),
+      el("td", { textContent: a.attempt }), el("td", { className: "result", textContent: callbackResult(a) }),
     ]);
     return row;
   });
@@ -141,7 +188,14 @@ function renderAttempts() {
 }
 
 async function clearMessages() {
-  await fetch(`_emulator/messages${query(currentAccount())}`, { method: "DELETE" });
+  const account = currentAccount();
+  const whose = account === ALL ? "EVERY account in the room" : `the account ${accountSelect.selectedOptions[0].textContent}`;
+  const question = `Clear all messages of ${whose}?\n\n`
+    + "Their texts, pictures and status callback attempts are deleted from the emulator, "
+    + "which the notebooks share: fetching one of these messages then answers 404. "
+    + "This cannot be undone.";
+  if (!window.confirm(question)) return;
+  await fetch(`_emulator/messages${query(account)}`, { method: "DELETE" });
 }
 
 $("filter").addEventListener("input", renderPhones);
@@ -150,6 +204,8 @@ accountSelect.addEventListener("change", () => {
   const url = new URL(location.href);
   url.searchParams.set("account", currentAccount());
   history.replaceState(null, "", url);
+  messages.clear();
+  attempts = [];
   connect();
 });
 loadAccounts().then(connect);
