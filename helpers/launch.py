@@ -28,7 +28,8 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
     """True if a server can listen on `port` now. Probed as uvicorn binds (SO_REUSEADDR), so a
     connection of the last run still in TIME_WAIT does not make the port look taken."""
     with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if os.name == "posix":  # on Windows the option would let it bind over a live server
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:
@@ -81,8 +82,13 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
     else:
         if taken:
             chosen = free_port(0)
-            holder = (f"an emulator server on another state file ({leftover.get('state')}, "
-                      f"process {leftover.get('pid')})" if leftover else "another program")
+            if leftover and leftover.get("state"):
+                holder = (f"an emulator server on another state file ({leftover['state']}, "
+                          f"process {leftover.get('pid')})")
+            elif leftover:
+                holder = "an emulator server of an older version of this tutorial (stop it)"
+            else:
+                holder = "another program"
             print(f"Port {port} is taken by {holder}: this time the phone inbox is on "
                   f"http://127.0.0.1:{chosen}/inbox (an inbox tab open on port {port} will not "
                   "find it).", flush=True)

@@ -153,6 +153,19 @@ def test_a_port_held_by_another_program_moves_the_inbox_and_says_so(tmp_path, ca
         server.wait(timeout=10)
 
 
+def test_an_emulator_server_on_another_state_file_is_left_alone(tmp_path, capsys):
+    theirs = tmp_path / "theirs.sqlite"
+    with BackgroundServer(create_app(Emulator(str(theirs)))) as other:
+        env = {**os.environ}
+        server = launch.start_emulator_server(env, port=other.port, state=tmp_path / "s.sqlite")
+    try:
+        assert env["TWILIO_EMULATOR_INBOX_URL"] != f"http://127.0.0.1:{other.port}/inbox"
+        assert f"an emulator server on another state file ({theirs}" in capsys.readouterr().out
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def run_start(env: dict) -> dict:
     """The environment Jupyter gets on Binder/JupyterHub: `start` runs first, then Jupyter."""
     shown = subprocess.run(["bash", str(REPO / "start"), "env", "-0"], env=env, cwd=REPO,
