@@ -9,6 +9,7 @@ notebook that drives the clock by hand.
 import base64
 import hmac
 import threading
+import time
 import weakref
 from dataclasses import dataclass
 from hashlib import sha1
@@ -123,7 +124,22 @@ def dispatcher_for(emulator) -> CallbackDispatcher:
         return _dispatchers[emulator]
 
 
-def deliver_due_callbacks(emulator) -> list[dict]:
-    """POST the status callbacks due by `emulator.clock`; return the attempts made (a log)."""
-    return dispatcher_for(emulator).deliver_due()
+SETTLE_TIMEOUT = 10.0  # wall-clock seconds deliver_due_callbacks waits for another deliverer
+SETTLE_POLL = 0.02
+
+
+def deliver_due_callbacks(emulator, settle_timeout: float = SETTLE_TIMEOUT) -> list[dict]:
+    """POST the status callbacks due by `emulator.clock`; return the attempts made (a log).
+
+    When another process sharing the state file (the server under `make lab`) is delivering
+    some of them, wait for it (at most `settle_timeout` wall-clock seconds) and deliver what it
+    left, so that on return every callback due by now has had its attempt, whoever made it.
+    """
+    dispatcher = dispatcher_for(emulator)
+    attempts = dispatcher.deliver_due()
+    deadline = time.monotonic() + settle_timeout
+    while emulator.callbacks_in_flight() and time.monotonic() < deadline:
+        time.sleep(SETTLE_POLL)  # another process's POST is under way: it ends within its timeout
+        attempts += dispatcher.deliver_due()
+    return attempts
 

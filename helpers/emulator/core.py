@@ -133,6 +133,11 @@ class Emulator:
         with self.store.lock:
             return self.messaging.pending_callbacks(self.clock.timestamp(), self.wall_clock())
 
+    def callbacks_in_flight(self) -> int:
+        """Callbacks being delivered right now, by this process or another sharing the state."""
+        with self.store.lock:
+            return self.messaging.callbacks_in_flight(self.wall_clock())
+
     def claim_callback(self, callback_id: int) -> bool:
         """Take a due callback for delivery: True for exactly one claimant, even across
         processes sharing the state file. Finish with ``mark_callback`` or ``retry_callback``."""

@@ -248,6 +248,11 @@ class MemoryStore:
                                            "attempts")}
                 | {"params": dict(row["params"])} for row in rows]
 
+    def callbacks_in_flight(self, stale_before: float) -> int:
+        """How many callbacks are claimed now and not yet finished."""
+        return sum(row["state"] == "sending" and row["claimed_at"] > stale_before
+                   for row in self._callbacks.values())
+
     def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
         row = self._callbacks.get(callback_id)
         if row is None or not _is_pending(row, float("inf"), stale_before):

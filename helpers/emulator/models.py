@@ -512,6 +512,9 @@ class Messaging:
     def pending_callbacks(self, now: float, wall_now: float) -> list[dict]:
         return self.store.pending_callbacks(now, wall_now - CLAIM_LEASE)
 
+    def callbacks_in_flight(self, wall_now: float) -> int:
+        return self.store.callbacks_in_flight(wall_now - CLAIM_LEASE)
+
     def claim_callback(self, callback_id: int, wall_now: float) -> bool:
         """Take a pending (or stale) callback for delivery; False if someone else holds it.
 

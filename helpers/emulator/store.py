@@ -432,6 +432,13 @@ class SqliteStore:
         ).fetchall()
         return [dict(row, params=json.loads(row["params"])) for row in rows]
 
+    def callbacks_in_flight(self, stale_before: float) -> int:
+        """How many callbacks are claimed now (by any process) and not yet finished."""
+        return self.db.execute(
+            "SELECT COUNT(*) FROM callbacks WHERE state = 'sending' AND claimed_at > ?",
+            (stale_before,),
+        ).fetchone()[0]
+
     def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
         """Take a pending (or stale) callback; False if someone else holds it, or holds
         another callback of the same message."""
