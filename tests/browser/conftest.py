@@ -1,7 +1,7 @@
 """Fixtures for the browser suite: the tutorial as `make lab` serves it, in headless Chromium.
 
 As `make lab` does, the emulator server (phone inbox) runs beside JupyterLab and every kernel
-shares its state file (TWILIO_EMULATOR_DB). JupyterLab runs from the repo root on a free port
+shares its state file (TWILIO_EMULATOR_DB). JupyterLab serves a copy of notebooks/ on a free port
 with a random token, in emulator mode, with a private Jupyter config directory
 (tests/browser/jupyter_config, copied to a temp dir): the learner's own settings, workspaces,
 `.env` and notebooks are neither read nor written.
@@ -102,8 +102,10 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
     for stale in ARTIFACTS.glob("*.png"):
         stale.unlink()
     emulator = EmulatorServer(f"http://127.0.0.1:{free_port()}", home / "emulator.sqlite")
+    root = home / "root"  # a copy: files the notebooks write (03's ledger) stay out of the
+    shutil.copytree(REPO / "notebooks", root / "notebooks")  # way of nbval's run of them
     lab = JupyterLabServer(
-        f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "tutorial.env", REPO
+        f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "tutorial.env", root
     )
     emulator_env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
     processes = [
@@ -137,7 +139,7 @@ def emulator_server(services) -> EmulatorServer:
 
 @pytest.fixture(scope="session")
 def jupyter_lab(services) -> JupyterLabServer:
-    """JupyterLab serving the repo root in emulator mode."""
+    """JupyterLab serving a copy of the repo's notebooks in emulator mode."""
     return services[1]
 
 

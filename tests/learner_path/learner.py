@@ -50,6 +50,7 @@ class Lab:
     server: EmulatorServer
     process: subprocess.Popen
     log: Path
+    home: Path  # the kernels' working folder: what notebooks write (03's ledger) lands here
 
     @classmethod
     def start(cls, home: Path) -> Lab:
@@ -68,7 +69,7 @@ class Lab:
             process.terminate()
             stop(process, grace_s=5)
             raise LearnerPathError(f"The emulator server did not start: {failure}") from None
-        return cls(server, process, log)
+        return cls(server, process, log, home)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -123,9 +124,9 @@ def is_compared(cell) -> bool:
 
 
 def run_notebook(
-    path: Path, env: dict[str, str], pause_before: Callable[[int], float]
+    path: Path, env: dict[str, str], pause_before: Callable[[int], float], cwd: Path
 ) -> tuple[list[CellRun], nbformat.NotebookNode]:
-    """Run every code cell of `path` in one new kernel (cwd: its folder, environment: `env`).
+    """Run every code cell of `path` in one new kernel (in `cwd`, with environment `env`).
 
     Before the n-th code cell (n from 0), `pause_before(n)` lets the learner read; it returns
     the seconds that passed. A cell that raises does not stop the run (the learner reads the
@@ -140,10 +141,10 @@ def run_notebook(
         startup_timeout=KERNEL_START_TIMEOUT_S,
         allow_errors=True,
         record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(cwd)}},
     )
     runs = []
-    with kernel(client, env, path):
+    with kernel(client, env, path, cwd):
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code" or not cell.source.strip():
                 continue
@@ -165,11 +166,12 @@ def run_notebook(
 
 
 @contextmanager
-def kernel(client: NotebookClient, env: dict[str, str], path: Path) -> Iterator[None]:
-    """A new kernel for `client`, started in `path`'s folder (bounded), always shut down after."""
+def kernel(client: NotebookClient, env: dict[str, str], path: Path,
+           cwd: Path) -> Iterator[None]:
+    """A new kernel for `client`, started in `cwd` (bounded), always shut down after."""
     try:
         client.km = client.create_kernel_manager()
-        client.start_new_kernel(env=env, cwd=str(path.parent))
+        client.start_new_kernel(env=env, cwd=str(cwd))
         client.start_new_kernel_client()  # waits startup_timeout; shuts the kernel down if late
     except Exception as error:
         if client.km is not None and client.km.has_kernel:

@@ -89,7 +89,7 @@ def save(notebook, path: Path) -> Path:
 def test_notebook_on_the_learner_path(path: Path, lab: Lab, private_env: Path):
     try:
         runs, executed = run_notebook(path, lab.kernel_env(private_env),
-                                      pause_schedule(lab, NOTEBOOKS.index(path)))
+                                      pause_schedule(lab, NOTEBOOKS.index(path)), lab.home)
     except LearnerPathError as error:
         pytest.fail(str(error), pytrace=False)
     saved = save(executed, path)
