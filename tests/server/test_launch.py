@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,17 @@ from helpers.emulator.proxy import setup_emulator_proxy
 from helpers.emulator.server import BackgroundServer, create_app
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+@contextmanager
+def started(env: dict, port: int, state: Path):
+    """`make lab`'s emulator server, started by launch and stopped after the block."""
+    server = launch.start_emulator_server(env, port=port, state=state)
+    try:
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 def test_serve_command_answers_and_keeps_state_in_the_db(tmp_path):
@@ -114,16 +126,12 @@ def test_a_connection_left_in_time_wait_keeps_the_inbox_on_its_port():
 def test_make_lab_starts_the_server_on_the_port_and_tells_the_kernels(tmp_path):
     port, state, env = a_free_port(), tmp_path / "state.sqlite", {**os.environ}
 
-    server = launch.start_emulator_server(env, port=port, state=state)
-    try:
+    with started(env, port, state) as server:
         assert env["TWILIO_EMULATOR_DB"] == str(state)
         assert env["TWILIO_EMULATOR_INBOX_URL"] == f"http://127.0.0.1:{port}/inbox"
         assert "Phone inbox" in requests.get(env["TWILIO_EMULATOR_INBOX_URL"], timeout=10).text
         health = requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=10).json()
         assert (health["state"], health["pid"]) == (str(state), server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_leftover_server_on_the_same_state_file_is_reused_and_named(tmp_path, capsys):
@@ -142,28 +150,20 @@ def test_a_port_held_by_another_program_moves_the_inbox_and_says_so(tmp_path, ca
         other.listen()
         port = other.getsockname()[1]
         env = {**os.environ}
-        server = launch.start_emulator_server(env, port=port, state=tmp_path / "s.sqlite")
-    try:
-        moved = env["TWILIO_EMULATOR_INBOX_URL"]
-        assert moved != f"http://127.0.0.1:{port}/inbox"
-        assert "Phone inbox" in requests.get(moved, timeout=10).text
-        assert f"Port {port} is taken by another program" in capsys.readouterr().out
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        with started(env, port, tmp_path / "s.sqlite"):
+            moved = env["TWILIO_EMULATOR_INBOX_URL"]
+            assert moved != f"http://127.0.0.1:{port}/inbox"
+            assert "Phone inbox" in requests.get(moved, timeout=10).text
+            assert f"Port {port} is taken by another program" in capsys.readouterr().out
 
 
 def test_an_emulator_server_on_another_state_file_is_left_alone(tmp_path, capsys):
     theirs = tmp_path / "theirs.sqlite"
     with BackgroundServer(create_app(Emulator(str(theirs)))) as other:
         env = {**os.environ}
-        server = launch.start_emulator_server(env, port=other.port, state=tmp_path / "s.sqlite")
-    try:
-        assert env["TWILIO_EMULATOR_INBOX_URL"] != f"http://127.0.0.1:{other.port}/inbox"
-        assert f"an emulator server on another state file ({theirs}" in capsys.readouterr().out
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        with started(env, other.port, tmp_path / "s.sqlite"):
+            assert env["TWILIO_EMULATOR_INBOX_URL"] != f"http://127.0.0.1:{other.port}/inbox"
+            assert f"an emulator server on another state file ({theirs}" in capsys.readouterr().out
 
 
 def run_start(env: dict) -> dict:
