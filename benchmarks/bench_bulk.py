@@ -38,8 +38,9 @@ def emulator_client(folder: str, http: bool):
         yield emulator, Client(UPGRADED.sid, UPGRADED.auth_token,
                                http_client=EmulatorHttpClient(emulator))
         return
-    from helpers.emulator.remote import EmulatorServerHttpClient
-    from helpers.emulator.server import BackgroundServer, create_app
+    from helpers.emulator.transports.http.app import create_app
+    from helpers.emulator.transports.http.background import BackgroundServer
+    from helpers.emulator.transports.remote import EmulatorServerHttpClient
 
     with BackgroundServer(create_app(emulator, deliver_callbacks=False)) as server:
         yield emulator, Client(UPGRADED.sid, UPGRADED.auth_token,

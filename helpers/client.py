@@ -35,7 +35,7 @@ def get_client(settings: Settings | None = None) -> Client:
     if settings.mode == "live":
         return Client(settings.account_sid, settings.auth_token)
     if settings.emulator_url:
-        from .emulator.remote import EmulatorServerHttpClient
+        from .emulator.transports.remote import EmulatorServerHttpClient
 
         http_client = EmulatorServerHttpClient(settings.emulator_url)
     else:

@@ -22,7 +22,7 @@ from twilio.http.http_client import TwilioHttpClient
 from .client import shared_emulator
 from .config import Settings, get_settings
 from .emulator import EmulatorHttpClient, seed
-from .emulator.remote import EmulatorServerHttpClient
+from .emulator.transports.remote import EmulatorServerHttpClient
 
 DOCS_PLACEHOLDERS = ("ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX", "your_auth_token")
 

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .emulator.callbacks import SIGNATURE_HEADER
-from .emulator.server import BackgroundServer
+from .emulator.runtime.callbacks import SIGNATURE_HEADER
+from .emulator.transports.http.background import BackgroundServer
 
 
 class StatusReceiver:

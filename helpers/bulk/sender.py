@@ -89,7 +89,7 @@ def emulator_of(client):
 
 def is_emulated(client) -> bool:
     """True when `client` talks to the offline emulator (in process or its HTTP server)."""
-    from helpers.emulator.remote import EmulatorServerHttpClient
+    from helpers.emulator.transports.remote import EmulatorServerHttpClient
 
     return emulator_of(client) is not None or isinstance(client.http_client,
                                                          EmulatorServerHttpClient)

@@ -11,10 +11,10 @@
 """
 
 from . import seed
-from .chaos import ChaosTimeout
 from .clock import Clock
 from .core import Emulator
 from .errors import TwilioError
-from .transport import EmulatorHttpClient
+from .runtime.chaos import ChaosTimeout
+from .transports.in_process import EmulatorHttpClient
 
 __all__ = ["ChaosTimeout", "Clock", "Emulator", "EmulatorHttpClient", "TwilioError", "seed"]

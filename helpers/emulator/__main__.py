@@ -22,7 +22,8 @@ def serve(port: int, db: Path, host: str) -> int:
 
     from . import Emulator
     from .clock import Clock
-    from .server import UvicornServer, create_app, listen_fast
+    from .transports.http.app import create_app
+    from .transports.http.background import UvicornServer, listen_fast
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listen_fast(listener)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import time
 
 from . import shapes
-from .chaos import (
+from .clock import Clock
+from .errors import TwilioError
+from .memory_store import MemoryStore
+from .models import DEFAULT_QUEUE_WINDOW, Messaging
+from .responses import dispatch, error_response
+from .runtime.chaos import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
     RETRY_AFTER_SECONDS,
@@ -15,11 +20,6 @@ from .chaos import (
     ChaosSettings,
     ChaosTimeout,
 )
-from .clock import Clock
-from .errors import TwilioError
-from .memory_store import MemoryStore
-from .models import DEFAULT_QUEUE_WINDOW, Messaging
-from .responses import dispatch, error_response
 from .store import SqliteStore
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from ..config import get_settings
-from ..emulator.inbox import is_demo_media
+from ..emulator.inbox.view import is_demo_media
 from ..emulator.models import MAX_MEDIA
 
-DEMO_IMAGE = Path(__file__).resolve().parent.parent / "emulator" / "static" / "owl.png"
+DEMO_IMAGE = Path(__file__).resolve().parent.parent / "emulator" / "inbox" / "static" / "owl.png"
 _IMG_STYLE = "max-height:120px;max-width:160px;margin:4px;border:1px solid #ccc"
 
 

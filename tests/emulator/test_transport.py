@@ -5,7 +5,8 @@ import logging
 
 from twilio.http import HttpClient
 
-from helpers.emulator import seed, transport
+from helpers.emulator import seed
+from helpers.emulator.transports import in_process as transport
 
 from .helpers_for_tests import rest_error
 

@@ -5,9 +5,10 @@ from twilio.rest import Client
 
 from helpers.emulator import Emulator
 from helpers.emulator.clock import Clock
-from helpers.emulator.remote import EmulatorServerHttpClient
 from helpers.emulator.seed import TRIAL, UPGRADED
-from helpers.emulator.server import BackgroundServer, create_app
+from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.background import BackgroundServer
+from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from helpers.status_receiver import StatusReceiver
 
 

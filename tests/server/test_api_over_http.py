@@ -4,7 +4,6 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from helpers.emulator.remote import EmulatorServerHttpClient
 from helpers.emulator.seed import (
     DEFAULT_FROM,
     DEFAULT_TO,
@@ -13,6 +12,7 @@ from helpers.emulator.seed import (
     TRIAL,
     TRIAL_PREFIX,
 )
+from helpers.emulator.transports.remote import EmulatorServerHttpClient
 
 from .conftest import client_for, start_server
 

@@ -10,9 +10,13 @@ import requests
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
-from helpers.emulator.callbacks import CallbackDispatcher, deliver_due_callbacks, dispatcher_for
 from helpers.emulator.clock import Clock
 from helpers.emulator.models import CLAIM_LEASE
+from helpers.emulator.runtime.callbacks import (
+    CallbackDispatcher,
+    deliver_due_callbacks,
+    dispatcher_for,
+)
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL
 
 from .conftest import client_for, start_server

@@ -8,7 +8,8 @@ with `emulator` served by uvicorn and `client`, `upgraded`, `test_client` using
 import pytest
 
 from helpers.emulator import Emulator, seed
-from helpers.emulator.server import BackgroundServer, create_app
+from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.background import BackgroundServer
 from tests.emulator import (
     test_accounts_and_numbers,
     test_lifecycle,

@@ -4,7 +4,7 @@ import requests
 from twilio.request_validator import RequestValidator
 
 from helpers import get_client, get_emulator, get_settings
-from helpers.emulator.callbacks import deliver_due_callbacks
+from helpers.emulator.runtime.callbacks import deliver_due_callbacks
 from helpers.emulator.seed import FAILURE_NUMBERS
 from helpers.exercises import SOLUTIONS, check_failure_report
 

@@ -4,7 +4,7 @@ from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.clock import Clock
-from helpers.emulator.inbox import conversations
+from helpers.emulator.inbox.view import conversations
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 
 

@@ -17,8 +17,9 @@ from jupyter_server_proxy.config import make_server_process
 
 from helpers import launch
 from helpers.emulator import Emulator
-from helpers.emulator.proxy import setup_emulator_proxy
-from helpers.emulator.server import BackgroundServer, create_app
+from helpers.emulator.inbox.proxy import setup_emulator_proxy
+from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.background import BackgroundServer
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.emulator.remote import EmulatorServerHttpClient, local_path, twilio_url
+from helpers.emulator.transports.remote import EmulatorServerHttpClient, local_path, twilio_url
 
 MESSAGES = "/2010-04-01/Accounts/AC123/Messages.json"
 

@@ -2,7 +2,7 @@
 
 from twilio.request_validator import RequestValidator
 
-from helpers.emulator.callbacks import compute_signature, deliver_due_callbacks
+from helpers.emulator.runtime.callbacks import compute_signature, deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL, UPGRADED
 
 from .conftest import client_for

@@ -6,7 +6,7 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from helpers.emulator.callbacks import SIGNATURE_HEADER, compute_signature
+from helpers.emulator.runtime.callbacks import SIGNATURE_HEADER, compute_signature
 from helpers.status_receiver import StatusReceiver
 
 TOKEN = "12345"

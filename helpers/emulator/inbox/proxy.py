@@ -6,9 +6,10 @@ it at `<jupyter base url>/twilio-inbox/`; the inbox only uses relative URLs, so 
 """
 
 import sys
-from pathlib import Path
 
-ICON = Path(__file__).parent / "static" / "phone-inbox.svg"
+from . import STATIC
+
+ICON = STATIC / "phone-inbox.svg"
 
 
 def setup_emulator_proxy() -> dict:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from helpers.segments import count_segments
 
-from . import seed
+from .. import seed
 
 DEMO_HOST = "demo.twilio.com"
 

@@ -16,8 +16,8 @@ from hashlib import sha1
 
 import requests
 
-from . import seed
-from .models import CLAIM_LEASE
+from .. import seed
+from ..models import CLAIM_LEASE
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 USER_AGENT = "TwilioProxy/1.1"

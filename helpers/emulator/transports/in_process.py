@@ -17,7 +17,7 @@ from twilio.http import HttpClient
 from twilio.http.request import Request as TwilioRequest
 from twilio.http.response import Response
 
-from .chaos import ChaosTimeout
+from ..runtime.chaos import ChaosTimeout
 
 
 class EmulatorHttpClient(HttpClient):

@@ -1,0 +1,10 @@
+"""The emulator over HTTP: Twilio's paths, a JSON admin API, the phone inbox and live events.
+
+- `app.py`: `create_app(emulator)`, the Starlette app assembled from the route modules.
+- `routes_twilio.py`: Twilio's API paths, each request handed to `emulator.handle`.
+- `routes_admin.py`: the JSON admin API at /_emulator/ (messages, clock, chaos, inbound...).
+- `routes_inbox.py`: the inbox page, its static files, media and live-event stream.
+- `admin_input.py`: `AdminInputError` (a 400 saying what to send) and `json_body`.
+- `service.py`: `EmulatorService`, the state the routes share (callbacks, live updates).
+- `background.py`: uvicorn on a socket: `BackgroundServer` (a thread) and `UvicornServer`.
+"""

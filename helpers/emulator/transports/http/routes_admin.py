@@ -1,0 +1,99 @@
+"""The JSON admin API at /_emulator/: health, messages, accounts, chaos, inbound, clock and
+the log of status-callback attempts (docs/server.md lists them)."""
+
+import math
+import os
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ...inbox.view import accounts as seeded_accounts
+from ...inbox.view import conversations
+from .admin_input import AdminInputError, json_body
+from .service import service_of
+
+
+async def health(request: Request) -> Response:
+    emulator = service_of(request).emulator
+    return JSONResponse({"ok": True, "service": "twilio-emulator",
+                         "state": emulator.store.path, "pid": os.getpid()})
+
+
+async def messages(request: Request) -> Response:
+    service = service_of(request)
+    account = request.query_params.get("account_sid") or None
+    if request.method == "DELETE":
+        await service.call(service.emulator.clear_messages, account)
+        service.resync()
+        return JSONResponse({"cleared": account or "all"})
+    listed = await service.call(conversations, service.emulator, account)
+    return JSONResponse({"messages": listed})
+
+
+async def accounts(request: Request) -> Response:
+    return JSONResponse({"accounts": seeded_accounts()})
+
+
+async def chaos(request: Request) -> Response:
+    settings = await json_body(request)
+    try:
+        service_of(request).emulator.set_chaos(**settings)
+    except (TypeError, ValueError) as exc:
+        raise AdminInputError(
+            f"{exc}. Send JSON with any of: latency (seconds), p429, p500, ptimeout "
+            "(probabilities 0-1), seed.") from None
+    return JSONResponse({"chaos": settings})
+
+
+async def inbound(request: Request) -> Response:
+    service = service_of(request)
+    payload = await json_body(request)
+    example = '{"from": "+15558675310", "to": "+15017122661", "body": "Hi!"}'
+    missing = [k for k in ("from", "to", "body") if k not in payload]
+    if missing:
+        raise AdminInputError(f"Missing {', '.join(missing)}: send JSON like {example}.")
+    media = payload.get("media_urls", [])
+    texts = [payload["from"], payload["to"], payload["body"], *(
+        media if isinstance(media, list) else [None])]
+    if not all(isinstance(text, str) for text in texts):
+        raise AdminInputError('"from", "to" and "body" are strings, "media_urls" a list of '
+                              f"URL strings: send JSON like {example}.")
+    try:
+        message = await service.call(service.emulator.inbound, payload["from"], payload["to"],
+                                     payload["body"], tuple(media))
+    except ValueError as exc:
+        raise AdminInputError(str(exc)) from None
+    service.poke()
+    return JSONResponse(message, status_code=201)
+
+
+async def clock(request: Request) -> Response:
+    service = service_of(request)
+    if request.method == "POST":
+        seconds = (await json_body(request)).get("advance")
+        if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
+                or not 0 <= seconds < math.inf):  # JSON may carry NaN and Infinity
+            raise AdminInputError('Send JSON like {"advance": 5}: seconds, a number >= 0.')
+        await service.call(service.emulator.clock.advance, seconds)
+        service.poke()
+    now = await service.call(service.emulator.clock.now)
+    return JSONResponse({"now": now.isoformat()})
+
+
+async def callbacks(request: Request) -> Response:
+    service = service_of(request)
+    account = request.query_params.get("account_sid") or None
+    return JSONResponse({"attempts": await service.call(service.dispatcher.attempts_for,
+                                                        account)})
+
+
+routes = [
+    Route("/_emulator/health", health),
+    Route("/_emulator/messages", messages, methods=["GET", "DELETE"]),
+    Route("/_emulator/accounts", accounts),
+    Route("/_emulator/chaos", chaos, methods=["POST"]),
+    Route("/_emulator/inbound", inbound, methods=["POST"]),
+    Route("/_emulator/clock", clock, methods=["GET", "POST"]),
+    Route("/_emulator/callbacks", callbacks),
+]

@@ -1,0 +1,123 @@
+"""`EmulatorService`: the running emulator behind the app, shared by every route.
+
+It runs the background task (deliver due status callbacks, publish changes) and fans live
+updates out to the inbox pages' event streams. Emulator calls block (sqlite), so they run in
+a worker thread (`call`).
+"""
+
+import asyncio
+import logging
+
+from anyio import to_thread
+from starlette.requests import Request
+
+from ...inbox.view import conversations
+from ...runtime.callbacks import dispatcher_for
+
+INBOX_LIMIT = 500  # the inbox follows the newest messages of the whole room
+log = logging.getLogger(__name__)
+
+
+def service_of(request: Request) -> "EmulatorService":
+    """The service of the app answering `request` (set by `create_app`)."""
+    return request.app.state.service
+
+
+class EmulatorService:
+    """The running emulator behind the app: live-event fan-out and callback delivery."""
+
+    def __init__(self, emulator, poll_interval: float = 0.5, deliver_callbacks: bool = True):
+        self.emulator = emulator
+        self.poll_interval = poll_interval
+        self.deliver_callbacks = deliver_callbacks
+        self.dispatcher = dispatcher_for(emulator)
+        self._subscribers: set[asyncio.Queue] = set()
+        self._snapshot: dict[str, dict] = {}
+        self._attempt_seq = 0
+        self._version: tuple[int, int] | None = None
+        self._resync = False
+        self._wake = asyncio.Event()
+
+    @staticmethod
+    async def call(function, *args):
+        """Run a (blocking, sqlite) emulator call in a worker thread."""
+        return await to_thread.run_sync(function, *args)
+
+    def poke(self) -> None:
+        """Something changed: look now rather than at the next tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Background task: deliver due callbacks and publish changes to the inbox streams."""
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                if self.deliver_callbacks:
+                    await self.call(self.dispatcher.deliver_due)
+                if self._subscribers:
+                    await self.publish_changes()
+            except Exception:  # keep serving; the next tick tries again
+                log.exception("emulator server background task failed")
+
+    def resync(self) -> None:
+        """Messages were deleted: send every inbox a fresh snapshot rather than changes."""
+        self._resync = True
+        self.poke()
+
+    async def publish_changes(self) -> None:
+        await self.call(self.emulator.apply_due)
+        version = await self.call(self.emulator.state_version)
+        events: list[tuple[str, object]] = []
+        resync = self._resync
+        if version != self._version or resync:
+            self._version = version
+            current = await self._current()
+            if resync:
+                events.append(("snapshot", list(current.values())))
+            else:
+                events += [("message", m) for sid, m in current.items()
+                           if self._snapshot.get(sid) != m]
+            self._snapshot, self._resync = current, False
+        if resync:  # cleared messages take their logged attempts with them: send the list
+            logged = await self.call(self.dispatcher.attempts_for)
+            events.append(("attempts", logged))
+            new = [a for a in logged if a["seq"] > self._attempt_seq]
+        else:
+            new = await self.call(self.dispatcher.attempts_for, None, self._attempt_seq)
+            events += [("attempt", a) for a in new]
+        if new:
+            self._attempt_seq = new[-1]["seq"]
+        for queue in self._subscribers:
+            for event in events:
+                queue.put_nowait(event)
+
+    async def _current(self) -> dict[str, dict]:
+        messages = await self.call(conversations, self.emulator, None, INBOX_LIMIT)
+        return {m["sid"]: m for m in messages}
+
+    async def subscribe(self) -> asyncio.Queue:
+        """A new inbox stream: it starts with a snapshot of messages and attempts."""
+        if not self._subscribers:
+            self._version = await self.call(self.emulator.state_version)
+            self._snapshot = await self._current()
+            logged = await self.call(self.dispatcher.attempts_for)
+            self._attempt_seq = logged[-1]["seq"] if logged else 0
+        else:  # up to what the other streams have been sent
+            logged = await self.call(self.dispatcher.attempts_for, None, 0, self._attempt_seq)
+        queue: asyncio.Queue = asyncio.Queue()
+        self._subscribers.add(queue)
+        queue.put_nowait(("snapshot", list(self._snapshot.values())))
+        queue.put_nowait(("attempts", logged))
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue) -> None:
+        self._subscribers.discard(queue)
+
+    def end_streams(self) -> None:
+        """Finish every open event stream (the server is stopping)."""
+        for queue in self._subscribers:
+            queue.put_nowait(None)
