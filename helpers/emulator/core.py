@@ -7,7 +7,6 @@ import time
 from . import shapes
 from .clock import Clock
 from .errors import TwilioError
-from .memory_store import MemoryStore
 from .models import DEFAULT_QUEUE_WINDOW, Messaging
 from .responses import dispatch, error_response
 from .runtime.chaos import (
@@ -26,8 +25,8 @@ from .store import SqliteStore
 class Emulator:
     """An offline Twilio: ``Emulator()`` in memory, ``Emulator("emulator.db")`` shared.
 
-    In memory the state is plain Python (``MemoryStore``); a file is sqlite in WAL mode
-    (``SqliteStore``), which other processes (the HTTP server, another kernel) can share.
+    Both keep the state in sqlite (``store.SqliteStore``): in memory, private to this
+    process; in a WAL file, shared with other processes (the HTTP server, another kernel).
 
     Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
     only through ``emulator.clock.advance(seconds)`` unless ``clock=Clock(real=True)``.
@@ -40,7 +39,7 @@ class Emulator:
         clock: Clock | None = None,
         queue_window: float = DEFAULT_QUEUE_WINDOW,
     ):
-        self.store = MemoryStore() if path == ":memory:" else SqliteStore(path)
+        self.store = SqliteStore(path)
         self.clock = clock or Clock()
         if self.store.shared:
             self.clock.share(self.store)

@@ -127,7 +127,7 @@ def parse_date_filter(value: str) -> tuple[float, float]:
 
 class Messaging:
     """Accounts, numbers and services from ``seed``; messages and media in the store
-    (a ``MemoryStore`` or a ``SqliteStore``)."""
+    (``store.Store``, the methods these rules call)."""
 
     def __init__(self, store, queue_window: float = DEFAULT_QUEUE_WINDOW):
         self.store = store

@@ -1,27 +1,37 @@
-"""``SqliteStore``: the emulator's state in sqlite, shareable between processes.
+"""The emulator's state in sqlite: ``Store``, the contract the rules rely on, and its one
+implementation, ``SqliteStore``.
 
-``SqliteStore("emulator.db")`` is a file in WAL mode that several processes can share (the
-HTTP server in one, a notebook kernel in another). ``MemoryStore`` (``memory_store.py``)
-offers the same methods in plain Python for a private, faster ``Emulator()``.
-Seeded accounts and numbers are constants (``seed.py``); only what changes lives here.
-Times are stored as Unix timestamps (float seconds).
+``SqliteStore()`` is sqlite's in-memory database, private to one process (``Emulator()``);
+``SqliteStore("emulator.db")`` is a file in WAL mode that several processes share (the HTTP
+server in one, a notebook kernel in another). Same SQL, same rules, same rollback (sqlite's
+own) in both. Seeded accounts and numbers are constants (``seed.py``); only what changes
+lives here. Times are Unix timestamps (float seconds).
 
-Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when
-the next status change is due) is cached in Python and written to sqlite too. The cache
-is re-read whenever ``PRAGMA data_version`` says another process committed; code that
-changes these tables with its own SQL calls ``invalidate()`` afterwards.
+State files of another version are refused, not upgraded. A file records ``FILE_VERSION`` in
+``PRAGMA user_version``; opening a file that holds another version (or one older than the
+AUTOINCREMENT row numbers) raises ``StateFileError``, which names the fix: delete the file
+(``.emulator/emulator.sqlite`` under ``make lab``), and a fresh one is made. Why: the state is
+a learner's practice messages, cheap to lose, while every upgrade step is code and a test
+kept for good, and must be right for every older format; refusing also stops a file from a
+newer emulator being misread. A change to what the file holds bumps ``FILE_VERSION``.
+
+Hot state a create needs (each sender's queue end, opt-outs, the next row numbers, when the
+next status change is due) is cached in Python and written to sqlite too. The cache is
+re-read after a rollback and whenever ``PRAGMA data_version`` says another process
+committed; code that changes these tables with its own SQL calls ``invalidate()`` afterwards.
 """
 
 from __future__ import annotations
 
-import itertools
 import json
 import sqlite3
 import threading
+from contextlib import AbstractContextManager
+from typing import Protocol
 
 from . import fastjson
 
-FILE_VERSION = 1  # PRAGMA user_version; 1: flat timeline steps
+FILE_VERSION = 1  # PRAGMA user_version of the files this emulator reads and writes
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after deletes
@@ -104,8 +114,6 @@ INSERT_ATTEMPT = (
     f"INSERT INTO callback_attempts ({', '.join(ATTEMPT_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(ATTEMPT_COLUMNS))})"
 )
-
-
 MESSAGE_COLUMNS = (
     "seq", "sid", "account_sid", "direction", "from_number", "to_number", "body", "status",
     "num_segments", "num_media", "price", "error_code", "error_message",
@@ -118,6 +126,109 @@ INSERT_MESSAGE = (
 )
 READ_COLUMNS = ", ".join(MESSAGE_COLUMNS[:-2])  # the timeline is read by due_messages only
 UPSERT_SENDER = "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)"
+
+
+class StateFileError(RuntimeError):
+    """The state file was written by another version of the emulator."""
+
+
+class Store(Protocol):
+    """What the rules (``models.Messaging``) need from a store. Writes happen inside
+    ``transaction()``, reads inside it or under ``lock``; rows read like dicts."""
+
+    lock: AbstractContextManager  # a threading.RLock
+
+    def transaction(self):
+        """``with store.transaction():`` keeps every change on success, none on an error."""
+
+    def next_seq(self, table: str) -> int:
+        """The row number the next insert into ``table`` (messages, media) gets; never reused."""
+
+    def busy_until(self, number: str) -> float:
+        """When ``number`` finishes sending everything already queued on it (0: free)."""
+
+    def set_busy_until(self, number: str, timestamp: float) -> None:
+        """Set the end of ``number``'s queue."""
+
+    def is_opted_out(self, sender: str, recipient: str) -> bool:
+        """Whether ``recipient`` texted STOP to ``sender`` (and no START since)."""
+
+    def set_opt_out(self, sender: str, recipient: str, opted_out: bool) -> None:
+        """Record a STOP (``opted_out``) or a START from ``recipient`` to ``sender``."""
+
+    def insert_message(self, row: dict) -> None:
+        """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
+
+    def get_message(self, seq: int | None):
+        """The message row numbered ``seq``, or None."""
+
+    def update_message(self, seq: int, fields: dict) -> None:
+        """Change some columns of message ``seq`` (``timeline`` and ``next_at`` too)."""
+
+    def delete_message(self, seq: int) -> None:
+        """Delete message ``seq`` and its media."""
+
+    def find_messages(self, account_sid: str | None = None, *, to: str | None = None,
+                      from_: str | None = None, sent_from: float | None = None,
+                      sent_before: float | None = None, before_seq: int | None = None,
+                      outbound_only: bool = False, limit: int | None = None,
+                      offset: int = 0) -> list:
+        """Messages newest first: of one account (or all), to/from one number, sent within
+        [``sent_from``, ``sent_before``), older than row ``before_seq``, not inbound."""
+
+    def due(self, now: float) -> bool:
+        """Whether some message has a status change scheduled at or before ``now``."""
+
+    def due_messages(self, now: float) -> list[dict]:
+        """The messages with a status change due by ``now``, oldest first, as dicts whose
+        ``timeline`` is a list of steps."""
+
+    def insert_media(self, row: dict) -> None:
+        """Add a media row (seq, sid, message_sid, account_sid, content_type, url,
+        date_created)."""
+
+    def media_of(self, message_sid: str) -> list:
+        """The media rows of one message, in the order they were sent."""
+
+    def get_media(self, seq: int | None):
+        """The media row numbered ``seq``, or None."""
+
+    def delete_media(self, seq: int) -> None:
+        """Delete media row ``seq``."""
+
+    def media_urls(self, message_sids: list[str]) -> dict[str, list[str]]:
+        """The media URLs of these messages, in the order they were sent."""
+
+    def insert_callback(self, message_sid: str, account_sid: str, url: str, params: dict,
+                        due_at: float) -> None:
+        """Queue a status callback (pending), due at ``due_at``."""
+
+    def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
+        """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
+
+    def callbacks_in_flight(self, stale_before: float) -> int:
+        """How many callbacks are claimed (by any process) since ``stale_before``."""
+
+    def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
+        """Take a pending (or stale) callback; False if someone else holds it, or holds
+        another callback of the same message."""
+
+    def retry_callback(self, callback_id: int, due_at: float, detail: str) -> None:
+        """A delivery attempt failed: pending again at ``due_at``, one more attempt counted."""
+
+    def mark_callback(self, callback_id: int, delivered: bool, detail: str) -> None:
+        """A callback was delivered, or given up: it is never due again."""
+
+    def insert_attempt(self, record: dict, keep: int) -> dict:
+        """Log one delivery attempt (``ATTEMPT_COLUMNS``); only the newest ``keep`` stay.
+        Returns the record with its ``seq``."""
+
+    def attempts(self, account_sid: str | None, since: int, until: int | None) -> list[dict]:
+        """Logged attempts, oldest first: of one account (or all), ``since < seq <= until``."""
+
+    def clear(self, account_sid: str | None, numbers: list[str]) -> None:
+        """Forget one account's (or everyone's) messages, media, callbacks and logged
+        attempts; free the queues of ``numbers``."""
 
 
 class Transaction:
@@ -136,13 +247,11 @@ class Transaction:
         self.store._end(committed=error_type is None)
 
 
-class SqliteStore:
-    """One sqlite connection, shared by the emulator's threads under a lock.
+class SqliteStore(Store):
+    """One sqlite connection, shared by the emulator's threads under ``lock``.
 
-    ``SqliteStore("emulator.db")`` is shared with other processes (WAL);
-    ``SqliteStore(":memory:")`` works too, though ``Emulator()`` uses the faster
-    ``MemoryStore``. Rows come back as ``sqlite3.Row`` (read like dicts); ``timeline`` is
-    stored as JSON text.
+    A write transaction is ``BEGIN IMMEDIATE``: other processes on the file wait their turn.
+    Rows come back as ``sqlite3.Row``; ``timeline`` is stored as JSON text.
     """
 
     def __init__(self, path: str = ":memory:"):
@@ -155,8 +264,7 @@ class SqliteStore:
         if self.shared:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
-        self._upgrade()
+        self._create_or_check()
         self._version: int | None = None
         self._busy: dict[str, float] = {}
         self._opt_outs: set[tuple[str, str]] = set()
@@ -164,40 +272,21 @@ class SqliteStore:
         self._next_due: float | None = None
         self._in_transaction = False
 
-    def _upgrade(self) -> None:
-        """Bring a file made by an older emulator up to date. Idempotent, and in one write
-        transaction: processes opening the same old file at once take turns."""
-        with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                columns = {row[1] for row in self.db.execute("PRAGMA table_info(callbacks)")}
-                for column, kind in (("claimed_at", "REAL"),
-                                     ("attempts", "INTEGER NOT NULL DEFAULT 0")):
-                    if column not in columns:
-                        self.db.execute(f"ALTER TABLE callbacks ADD COLUMN {column} {kind}")
-                if self.db.execute("PRAGMA user_version").fetchone()[0] < FILE_VERSION:
-                    self._flatten_timelines()
-                    self.db.execute(f"PRAGMA user_version = {FILE_VERSION}")
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-
-    def _flatten_timelines(self) -> None:
-        """Version 0 wrote a step as ``[at, status, {column: value}]``; now it is flat."""
-        for seq, text in self.db.execute(
-                "SELECT seq, timeline FROM messages WHERE timeline IS NOT NULL").fetchall():
-            steps = [[*step[:2], *itertools.chain(*step[2].items())]
-                     if len(step) == 3 and isinstance(step[2], dict) else step
-                     for step in json.loads(text)]
-            self.db.execute("UPDATE messages SET timeline = ? WHERE seq = ?",
-                            (fastjson.dumps(steps), seq))
+    def _create_or_check(self) -> None:
+        """Make the tables in a new file; refuse a file of another version (see the top)."""
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master")}
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if tables and (version != FILE_VERSION or "sqlite_sequence" not in tables):
+            self.db.close()
+            age = "a newer" if version > FILE_VERSION else "an older"
+            raise StateFileError(
+                f"{self.path} holds the state of {age} version of the Twilio emulator, which"
+                " this one cannot read. Its messages are practice data: delete the file"
+                f" ({self.path}) and start again; a new one is made.")
+        self.db.executescript(  # idempotent: processes opening a new file at once take turns
+            f"BEGIN IMMEDIATE; {SCHEMA} PRAGMA user_version = {FILE_VERSION}; COMMIT;")
 
     def transaction(self) -> Transaction:
-        """A write transaction (``BEGIN IMMEDIATE``): other processes wait their turn.
-
-        ``with store.transaction():`` commits on success and rolls back on any error.
-        """
         return Transaction(self)
 
     def _begin(self) -> None:
@@ -231,7 +320,8 @@ class SqliteStore:
             self.lock.release()
 
     def _sync(self) -> None:
-        """Reload the cached hot state if another connection committed since we last read."""
+        """Reload the cached hot state if it may be stale: after a rollback or
+        ``invalidate()``, or (in a shared file) after another connection committed."""
         if self.shared:
             version = self.db.execute("PRAGMA data_version").fetchone()[0]
         elif self._version is not None:
@@ -243,52 +333,27 @@ class SqliteStore:
         db = self.db
         self._busy = {n: t for n, t in db.execute("SELECT number, busy_until FROM senders")}
         self._opt_outs = {(s, r) for s, r in db.execute("SELECT sender, recipient FROM opt_outs")}
-        self._seq = {table: self._last_row(table) for table in ("messages", "media")}
-        self.refresh_due()
+        self._seq = {"messages": 0, "media": 0}  # AUTOINCREMENT: the highest number ever used
+        self._seq.update(db.execute("SELECT name, seq FROM sqlite_sequence WHERE name IN"
+                                    " ('messages', 'media')").fetchall())
+        self._refresh_due()
         self._version = version
 
-    def _last_row(self, table: str) -> int:
-        """The highest row number ever used in ``table`` (deleted rows count: no reuse)."""
-        last = self.db.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
-        if self._has_sequence():
-            row = self.db.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)
-            ).fetchone()
-            last = max(last, row[0] if row else 0)
-        return last
-
-    def _has_sequence(self) -> bool:
-        """False for a file made before the tables used AUTOINCREMENT."""
-        return self.db.execute(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
-        ).fetchone() is not None
-
     def next_seq(self, table: str) -> int:
-        """The row number the next insert into ``table`` gets (inside a transaction)."""
         self._seq[table] += 1
         return self._seq[table]
 
     def busy_until(self, number: str) -> float:
-        """When ``number`` finishes sending everything already queued on it."""
         return self._busy.get(number, 0.0)
 
     def set_busy_until(self, number: str, timestamp: float) -> None:
         self._busy[number] = timestamp
         self.db.execute(UPSERT_SENDER, (number, timestamp))
 
-    def free_senders(self, numbers: list[str]) -> None:
-        """Empty the queues of ``numbers``: their next message goes out at once."""
-        for number in numbers:
-            self._busy.pop(number, None)
-        self.db.execute(
-            f"DELETE FROM senders WHERE number IN ({','.join('?' * len(numbers))})", numbers
-        )
-
     def is_opted_out(self, sender: str, recipient: str) -> bool:
         return (sender, recipient) in self._opt_outs
 
     def set_opt_out(self, sender: str, recipient: str, opted_out: bool) -> None:
-        """Record a STOP (``opted_out``) or a START from ``recipient`` to ``sender``."""
         if opted_out:
             self._opt_outs.add((sender, recipient))
             self.db.execute("INSERT OR IGNORE INTO opt_outs VALUES (?, ?)", (sender, recipient))
@@ -300,7 +365,6 @@ class SqliteStore:
 
     # -- messages ----------------------------------------------------------------------
     def insert_message(self, row: dict) -> None:
-        """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
         values = [row[column] for column in MESSAGE_COLUMNS]
         values[-2] = fastjson.dumps(row["timeline"]) if row["timeline"] else None
         self.db.execute(INSERT_MESSAGE, values)
@@ -323,27 +387,20 @@ class SqliteStore:
             self._schedule(values["next_at"])
 
     def delete_message(self, seq: int) -> None:
-        """Delete a message and its media."""
         self.db.execute(
             "DELETE FROM media WHERE message_sid = (SELECT sid FROM messages WHERE seq = ?)", (seq,)
         )
         self.db.execute("DELETE FROM messages WHERE seq = ?", (seq,))
 
     def due(self, now: float) -> bool:
-        """Whether some message has a status change scheduled at or before ``now``."""
         return self._next_due is not None and self._next_due <= now
 
     def due_messages(self, now: float) -> list[dict]:
-        """The messages with a status change due by ``now``, oldest first (``timeline`` a list
-        of steps).
-
-        Reading them re-reads when the next change after them is due.
-        """
         rows = self.db.execute(
             "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY seq",
             (now,),
         ).fetchall()
-        self._next_due = self.db.execute(
+        self._next_due = self.db.execute(  # when the next change after these is due
             "SELECT min(next_at) FROM messages WHERE next_at > ?", (now,)
         ).fetchone()[0]
         return [dict(row, timeline=json.loads(row["timeline"])) for row in rows]
@@ -352,7 +409,7 @@ class SqliteStore:
         if timestamp is not None and (self._next_due is None or timestamp < self._next_due):
             self._next_due = timestamp
 
-    def refresh_due(self) -> None:
+    def _refresh_due(self) -> None:
         self._next_due = self.db.execute(
             "SELECT min(next_at) FROM messages WHERE next_at IS NOT NULL"
         ).fetchone()[0]
@@ -362,8 +419,6 @@ class SqliteStore:
                       sent_before: float | None = None, before_seq: int | None = None,
                       outbound_only: bool = False, limit: int | None = None,
                       offset: int = 0) -> list[sqlite3.Row]:
-        """Messages newest first: of one account (or all), to/from one number, sent within
-        [``sent_from``, ``sent_before``), older than row ``before_seq``, not inbound."""
         where, args = [], []
         for condition, value in (
             ("account_sid = ?", account_sid), ("to_number = ?", to),
@@ -402,7 +457,6 @@ class SqliteStore:
         self.db.execute("DELETE FROM media WHERE seq = ?", (seq,))
 
     def media_urls(self, message_sids: list[str]) -> dict[str, list[str]]:
-        """The media URLs of these messages, in the order they were sent."""
         urls: dict[str, list[str]] = {}
         for start in range(0, len(message_sids), 500):
             chunk = message_sids[start:start + 500]
@@ -423,7 +477,6 @@ class SqliteStore:
         )
 
     def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
-        """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
         rows = self.db.execute(
             "SELECT id, message_sid, account_sid, url, params, due_at, attempts FROM callbacks"
             " WHERE (state = 'pending' AND due_at <= ?)"
@@ -433,15 +486,12 @@ class SqliteStore:
         return [dict(row, params=json.loads(row["params"])) for row in rows]
 
     def callbacks_in_flight(self, stale_before: float) -> int:
-        """How many callbacks are claimed now (by any process) and not yet finished."""
         return self.db.execute(
             "SELECT COUNT(*) FROM callbacks WHERE state = 'sending' AND claimed_at > ?",
             (stale_before,),
         ).fetchone()[0]
 
     def claim_callback(self, callback_id: int, wall_now: float, stale_before: float) -> bool:
-        """Take a pending (or stale) callback; False if someone else holds it, or holds
-        another callback of the same message."""
         return self.db.execute(
             "UPDATE callbacks SET state = 'sending', claimed_at = ? WHERE id = ?"
             " AND (state = 'pending' OR (state = 'sending' AND claimed_at <= ?))"
@@ -465,14 +515,12 @@ class SqliteStore:
         )
 
     def insert_attempt(self, record: dict, keep: int) -> dict:
-        """Log one delivery attempt (``ATTEMPT_COLUMNS``); only the newest ``keep`` stay."""
         seq = self.db.execute(
             INSERT_ATTEMPT, [record[column] for column in ATTEMPT_COLUMNS]).lastrowid
         self.db.execute("DELETE FROM callback_attempts WHERE seq <= ?", (seq - keep,))
         return {"seq": seq, **record}
 
     def attempts(self, account_sid: str | None, since: int, until: int | None) -> list[dict]:
-        """Logged attempts, oldest first: of one account (or all), ``since < seq <= until``."""
         rows = self.db.execute(
             "SELECT * FROM callback_attempts WHERE seq > ? AND (? IS NULL OR seq <= ?)"
             " AND (? IS NULL OR account_sid = ?) ORDER BY seq",
@@ -480,7 +528,18 @@ class SqliteStore:
         ).fetchall()
         return [dict(row) for row in rows]
 
-    # -- clock offset and whole state ----------------------------------------------------
+    def clear(self, account_sid: str | None, numbers: list[str]) -> None:
+        where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
+        for table in ("messages", "media", "callbacks", "callback_attempts"):
+            self.db.execute(f"DELETE FROM {table} {where}", args)
+        for number in numbers:
+            self._busy.pop(number, None)
+        self.db.execute(
+            f"DELETE FROM senders WHERE number IN ({','.join('?' * len(numbers))})", numbers
+        )
+        self._refresh_due()
+
+    # -- beyond the rules: the shared clock's offset, the whole state ---------------------
     def get_offset(self) -> float:
         with self.lock:
             row = self.db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
@@ -500,22 +559,12 @@ class SqliteStore:
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", (seconds,)
             )
 
-    def clear(self, account_sid: str | None, numbers: list[str]) -> None:
-        """Forget one account's (or everyone's) messages, media, callbacks and logged
-        attempts; free the queues of ``numbers``."""
-        where, args = ("WHERE account_sid = ?", (account_sid,)) if account_sid else ("", ())
-        for table in ("messages", "media", "callbacks", "callback_attempts"):
-            self.db.execute(f"DELETE FROM {table} {where}", args)
-        self.free_senders(numbers)
-        self.refresh_due()
-
     def reset(self) -> None:
         """Delete every row: back to the freshly seeded state."""
         with self.transaction():
             for table in TABLES:
                 self.db.execute(f"DELETE FROM {table}")
-            if self._has_sequence():
-                self.db.execute("DELETE FROM sqlite_sequence WHERE name != 'callback_attempts'")
+            self.db.execute("DELETE FROM sqlite_sequence WHERE name != 'callback_attempts'")
         self.invalidate()
 
     def invalidate(self) -> None:

@@ -1,8 +1,9 @@
 """Fixtures: a fresh emulator and real twilio Clients wired to it.
 
-``emulator`` runs each test twice: on the in-memory store (plain Python, what ``Emulator()``
-uses) and on a sqlite file (what the server and a shared kernel use), so both keep the
-same rules.
+``emulator`` is ``Emulator()``: sqlite in memory. The shared file (``Emulator(path)``, what
+the server and a kernel use) runs the same store code; what only a file can show (two
+emulators or processes on one file, state files of another version, leases outliving a
+process) is tested on files in test_shared_store.py and test_callback_claims.py.
 """
 
 import pytest
@@ -11,9 +12,9 @@ from twilio.rest import Client
 from helpers.emulator import Emulator, EmulatorHttpClient, seed
 
 
-@pytest.fixture(params=["memory", "file"])
-def emulator(request, tmp_path):
-    emu = Emulator(":memory:" if request.param == "memory" else str(tmp_path / "emulator.db"))
+@pytest.fixture
+def emulator():
+    emu = Emulator()
     yield emu
     emu.close()
 

@@ -1,7 +1,5 @@
 """Status callback claims: one claimant per callback, retries, and leases that run out."""
 
-import sqlite3
-
 from helpers.emulator import Emulator, seed
 from helpers.emulator.models import CLAIM_LEASE
 
@@ -69,21 +67,6 @@ def test_a_claim_whose_process_died_is_due_again_after_the_lease(tmp_path):
     assert survivor.claim_callback(callback["id"]) is True
     assert survivor.claim_callback(callback["id"]) is False
     survivor.close()
-
-
-def test_a_file_from_before_claims_gains_the_lease_column(tmp_path):
-    path = str(tmp_path / "old.db")
-    old = sqlite3.connect(path)
-    old.execute("CREATE TABLE callbacks (id INTEGER PRIMARY KEY, message_sid TEXT NOT NULL,"
-                " account_sid TEXT NOT NULL, url TEXT NOT NULL, params TEXT NOT NULL,"
-                " due_at REAL NOT NULL, state TEXT NOT NULL DEFAULT 'pending', detail TEXT)")
-    old.close()
-
-    emulator = Emulator(path)
-    callback = due_callback(emulator)
-
-    assert emulator.claim_callback(callback["id"]) is True
-    emulator.close()
 
 
 def test_the_attempt_log_numbers_keep_rising_across_a_reset(emulator):

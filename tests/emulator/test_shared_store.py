@@ -1,12 +1,18 @@
-"""A sqlite file shared by two Emulator instances (as the server and a notebook do)."""
+"""A sqlite file shared by two Emulator instances (as the server and a notebook do), and
+state files written by another version of the emulator (refused, naming the fix)."""
 
 import json
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 import threading
 
+import pytest
+
 from helpers.emulator import Emulator, seed
+from helpers.emulator.store import FILE_VERSION, StateFileError
 
 from .conftest import make_client
 
@@ -54,35 +60,38 @@ def test_reopening_the_file_keeps_state(tmp_path):
     again.close()
 
 
-def test_a_file_from_the_first_emulator_version_still_progresses(tmp_path):
-    """Version 0 wrote timeline steps as [at, status, {column: value}]; a learner's state
-    file from then keeps working after an upgrade."""
-    path = str(tmp_path / "old.db")
-    old = Emulator(path)
-    client = make_client(old, seed.TRIAL)
-    sid = client.messages.create(body="from before", from_=seed.DEFAULT_FROM,
-                                 to=seed.DEFAULT_TO, status_callback="https://example.com/s").sid
-    old.clock.advance(1)  # `sending` now; `sent` and `delivered` still to come
-    (seq, text), = old.store.db.execute("SELECT seq, timeline FROM messages").fetchall()
-    steps = [[at, status, dict(zip(fields[::2], fields[1::2], strict=True))]
-             for at, status, *fields in json.loads(text)]
-    old.store.db.execute("UPDATE messages SET timeline = ? WHERE seq = ?",
-                         (json.dumps(steps), seq))
-    old.store.db.execute("ALTER TABLE callbacks DROP COLUMN attempts")
-    old.store.db.execute("PRAGMA user_version = 0")
+OTHER_VERSIONS = {  # (row numbers declared AUTOINCREMENT, PRAGMA user_version)
+    "older": (True, 0),
+    "newer": (True, FILE_VERSION + 1),
+    "from before AUTOINCREMENT": (False, FILE_VERSION),  # its SIDs could repeat
+}
+
+
+@pytest.mark.parametrize("autoincrement, version", OTHER_VERSIONS.values(),
+                         ids=OTHER_VERSIONS.keys())
+def test_a_file_of_another_version_is_refused_and_deleting_it_is_the_fix(tmp_path,
+                                                                         autoincrement, version):
+    path = tmp_path / "emulator.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        f"CREATE TABLE messages (seq INTEGER PRIMARY KEY{' AUTOINCREMENT' * autoincrement},"
+        f" body TEXT); INSERT INTO messages VALUES (1, 'practice');"
+        f" PRAGMA user_version = {version};")
     old.close()
 
-    upgraded = Emulator(path)
-    upgraded.clock.advance(60)
-    message = make_client(upgraded, seed.TRIAL).messages(sid).fetch()
-    assert (message.status, message.price, message.num_segments) == ("delivered", "-0.00790",
-                                                                      "1")
-    assert [c["attempts"] for c in upgraded.pending_callbacks()] == [0, 0, 0]
-    upgraded.close()
+    with pytest.raises(StateFileError, match=re.escape(f"delete the file ({path})")):
+        Emulator(str(path))
+    with sqlite3.connect(path) as untouched:
+        assert untouched.execute("SELECT body FROM messages").fetchall() == [("practice",)]
+
+    path.unlink()
+    fresh = Emulator(str(path))
+    assert fresh.outbox() == []
+    fresh.close()
 
 
-def test_twenty_threads_create_without_losing_or_duplicating(tmp_path):
-    emulator = Emulator(str(tmp_path / "threads.db"))
+def test_twenty_threads_create_without_losing_or_duplicating(emulator):
+    """One sqlite connection (in memory here; a file is the same code) under the lock."""
     client = make_client(emulator, seed.TRIAL)
     senders = [n.phone_number for n in seed.TRIAL.numbers if n.sms]
     sids, errors = [], []
@@ -104,7 +113,6 @@ def test_twenty_threads_create_without_losing_or_duplicating(tmp_path):
     assert errors == []
     assert len(sids) == len(set(sids)) == 200
     assert len(emulator.outbox()) == 200
-    emulator.close()
 
 
 def test_another_process_sees_and_moves_the_same_world(tmp_path):

@@ -1,4 +1,5 @@
-"""Both stores (plain Python in memory, sqlite in a file) keep a request all or nothing."""
+"""The store keeps a request all or nothing: a failed one leaves nothing behind (sqlite's
+rollback, and the cached queues and opt-outs re-read after it)."""
 
 import time
 
