@@ -8,7 +8,8 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from .phone import E164_HINT, is_short_code, suggest_e164, to_e164
+from .facts import is_short_code
+from .phone import E164_HINT, suggest_e164, to_e164
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VARIABLES = (

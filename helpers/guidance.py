@@ -6,6 +6,10 @@ of a traceback:
 
     with friendly_errors():
         client.messages.create(to="555-1234", from_=settings.from_number, body="Hi")
+
+Twilio's side of each code (HTTP status, its message text, the docs page) is the error
+catalogue in ``helpers.facts.errors``; this module holds only the course's explanation of
+each code (a title, what it means, how to fix it), keyed by the same codes.
 """
 
 from __future__ import annotations
@@ -20,8 +24,7 @@ import twilio
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 
 from .config import ConfigError
-
-DOCS_URL = "https://www.twilio.com/docs/errors/{code}"
+from .facts import MAX_BODY, MAX_MEDIA, more_info
 
 # code -> (short title, plain-language meaning, the fix)
 ERRORS: dict[int, tuple[str, str, str]] = {
@@ -133,7 +136,7 @@ ERRORS: dict[int, tuple[str, str, str]] = {
     ),
     21617: (
         "Body too long",
-        "The message body is longer than 1,600 characters.",
+        f"The message body is longer than {MAX_BODY:,} characters.",
         "Shorten the body or split it into several messages.",
     ),
     21619: (
@@ -153,8 +156,8 @@ ERRORS: dict[int, tuple[str, str, str]] = {
     ),
     21623: (
         "Too many media",
-        "A message can carry at most 10 media URLs.",
-        "Send 10 or fewer media_url entries per message.",
+        f"A message can carry at most {MAX_MEDIA} media URLs.",
+        f"Send {MAX_MEDIA} or fewer media_url entries per message.",
     ),
     21705: (
         "Invalid Messaging Service SID",
@@ -238,7 +241,7 @@ class Guidance:
 
     @property
     def docs_url(self) -> str | None:
-        return DOCS_URL.format(code=self.code) if self.code else None
+        return more_info(self.code) if self.code else None
 
     def __str__(self) -> str:
         head = f"Error {self.code}: {self.title}" if self.code else self.title

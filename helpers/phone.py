@@ -35,8 +35,3 @@ def suggest_e164(text: str, region: str = "US") -> str | None:
     if not phonenumbers.is_possible_number(parsed):
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-
-
-def is_short_code(text: str) -> bool:
-    """True for a 5- or 6-digit short code such as ``55501``."""
-    return text.isdigit() and 5 <= len(text) <= 6

@@ -1,12 +1,9 @@
 """Count SMS segments the way Twilio's message segment calculator does.
 
-A segment carries 140 octets. GSM-7 characters cost 7 bits (the extension characters
-``\\f ^ { } \\ [ ] ~ | €`` cost two: an escape plus the character); a single character outside
-GSM-7 switches the whole message to UCS-2, where every UTF-16 code unit costs 16 bits (so an
-emoji outside the Basic Multilingual Plane costs two). One segment holds 160 GSM-7 septets or
-70 UCS-2 units; once a message needs more, each segment loses 6 octets to the concatenation
-header and holds 153 septets or 67 units. A character (escape pair, surrogate pair, CRLF, an
-accent combined with its letter, an emoji sequence) is never split across two segments.
+The rules (alphabets, 160/153 GSM-7 and 70/67 UCS-2 characters per segment, Smart
+Encoding) are Twilio's, in ``helpers.facts.encoding``; this module applies them. A character
+(escape pair, surrogate pair, CRLF, an accent combined with its letter, an emoji sequence) is
+never split across two segments.
 
     >>> count_segments("Hello from Python!").segments
     1
@@ -23,36 +20,19 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
-GSM7_BASIC = frozenset(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+from .facts.encoding import (
+    GSM7_BASIC,
+    GSM7_EXTENSION,
+    MULTI_SEGMENT,
+    SINGLE_SEGMENT,
+    SMART_ENCODING,
 )
-GSM7_EXTENSION = frozenset("\f^{}\\[]~|€")
+
 _GSM7 = GSM7_BASIC | GSM7_EXTENSION
 # ASCII characters that are not plain GSM-7 (controls, the backtick, extension characters).
 _ASCII_NOT_GSM7_BASIC = re.compile(
     "[" + re.escape("".join(c for c in map(chr, range(128)) if c not in GSM7_BASIC)) + "]"
 )
-
-SINGLE_SEGMENT = {"GSM-7": 160, "UCS-2": 70}
-MULTI_SEGMENT = {"GSM-7": 153, "UCS-2": 67}
-
-# Smart Encoding: Unicode look-alikes Twilio replaces with GSM-7 characters.
-SMART_ENCODING = {
-    "\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-    "\u2033": '"', "\u02ba": '"', "\u02dd": '"', "\u02ee": '"', "\uff02": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u2039": "'",
-    "\u203a": "'", "\u02b9": "'", "\u02bb": "'", "\u02bc": "'", "\u02bd": "'", "\u02be": "'",
-    "\u02c8": "'", "\uff07": "'",
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\uff0d": "-",
-    "\u2026": "...", "\u02c6": "^", "\u02dc": "~", "\u2038": "^", "\u2044": "/", "\u2215": "/",
-    "\u00a0": " ", "\u2000": " ", "\u2001": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ",
-    "\u2005": " ", "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
-    "\u202f": " ", "\u205f": " ", "\u3000": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
-    "\u00ad": "", "\u2028": "\n", "\u2029": "\n",
-}
 _SMART_TABLE = str.maketrans(SMART_ENCODING)
 
 _ZWJ = "\u200d"

@@ -6,33 +6,29 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from helpers.emulator.models import MAX_BODY, MAX_MEDIA
-from helpers.emulator.seed import ACCOUNTS, TRIAL_PREFIX
+from helpers.facts import (
+    ACCOUNT_MMS_MPS,
+    MAX_BODY,
+    MAX_MEDIA,
+    SENDER_MPS,
+    TRIAL_PREFIX,
+    content_refusal,
+    more_info,
+    sender_kind,
+    sender_refusal,
+)
 from helpers.pricing import estimate_usd
 from helpers.segments import count_segments
 
 from .recipients import Recipients, load_recipients
-
-ACCOUNT_MMS_MPS = 25.0
-TOLL_FREE_PREFIXES = ("+1800", "+1833", "+1844", "+1855", "+1866", "+1877", "+1888")
-SENDER_MPS = {"short code": 100.0, "toll-free": 3.0, "long code": 1.0}
 
 
 class BulkInputError(ValueError):
     """The body, sender or media cannot be sent; the message names the fix and Twilio's code."""
 
 
-def sender_kind(from_: str) -> str:
-    """'short code', 'toll-free' or 'long code' (alphanumeric IDs are paced like long codes)."""
-    if from_.isdigit() and 5 <= len(from_) <= 6:
-        return "short code"
-    if from_.startswith(TOLL_FREE_PREFIXES):
-        return "toll-free"
-    return "long code"
-
-
 def service_pool(client, messaging_service_sid: str) -> list[str]:
-    """The senders in a Messaging Service's pool (from the API, else the emulator's seed)."""
+    """The senders in a Messaging Service's pool, as the API lists them (none if unknown)."""
     numbers = []
     if client is not None:
         service = client.messaging.v1.services(messaging_service_sid)
@@ -42,10 +38,6 @@ def service_pool(client, messaging_service_sid: str) -> list[str]:
                 numbers += [getattr(sender, field_name) for sender in senders.list()]
             except Exception:  # noqa: BLE001 - the pool only refines the estimate
                 continue
-    for account in ACCOUNTS:
-        service = account.messaging_service
-        if not numbers and service and service.sid == messaging_service_sid:
-            numbers = list(service.senders)
     return numbers
 
 
@@ -67,34 +59,25 @@ def unverified(client, numbers: list[str]) -> list[str] | None:
 
 
 def check_message(body: str | None, media_url, from_, messaging_service_sid) -> list[str]:
-    """Raise BulkInputError for what Twilio would reject for every recipient; return media URLs."""
-    media = [media_url] if isinstance(media_url, str) else list(media_url or [])
-    if not from_ and not messaging_service_sid:
-        raise BulkInputError(
-            "A 'From' phone number is required (Twilio error 21603): pass from_='+15017122661' "
-            "(a number you own) or messaging_service_sid='MG...'."
-        )
-    if not body and not media:
-        raise BulkInputError(
-            "A text message body or media urls must be specified (Twilio error 21619): "
-            "pass body='...' or media_url=['https://...']."
-        )
-    if body and len(body) > MAX_BODY:
-        raise BulkInputError(
-            f"The body has {len(body)} characters; Twilio's limit is {MAX_BODY} "
-            f"(Twilio error 21617). Shorten it by {len(body) - MAX_BODY} characters."
-        )
-    if len(media) > MAX_MEDIA:
-        raise BulkInputError(
-            f"{len(media)} media URLs given; a message takes at most {MAX_MEDIA} "
-            "(Twilio error 21623). Send fewer images per message."
-        )
-    for url in media:
-        if not str(url).startswith(("http://", "https://")):
-            raise BulkInputError(
-                f"Media URL {url!r} is not a public http(s) URL (Twilio error 21620)."
-            )
-    return media
+    """Raise BulkInputError for what Twilio would reject for every recipient; return media URLs.
+
+    The checks are Twilio's rules (``helpers.facts.rules``), the very functions the emulator
+    refuses a create call with; this only words the refusal for the course."""
+    media = [media_url] if isinstance(media_url, str) else [str(url) for url in media_url or []]
+    refusal = sender_refusal(from_, messaging_service_sid) or content_refusal(body, media)
+    if refusal is None:
+        return media
+    code, size = refusal.code, len(body or "")
+    fixes = {
+        21603: "pass from_='+15017122661' (a number you own) or messaging_service_sid='MG...'.",
+        21619: "pass body='...' or media_url=['https://...'].",
+        21617: f"the body has {size} characters; shorten it by {size - MAX_BODY}.",
+        21623: f"{len(media)} media URLs given, at most {MAX_MEDIA} per message; send fewer "
+               "images per message.",
+        21620: "use full http:// or https:// URLs that anyone can open.",
+    }
+    raise BulkInputError(f"{refusal.message.rstrip('.')} (Twilio error {code}): "
+                         f"{fixes.get(code, more_info(code))}")
 
 
 @dataclass

@@ -1,70 +1,9 @@
-"""Twilio's error codes, HTTP statuses and message texts, as the REST API returns them."""
+"""The emulator's exception for a Twilio error. Each code's HTTP status and message text are
+in Twilio's error catalogue, ``helpers.facts.errors``."""
 
 from __future__ import annotations
 
-MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
-
-# code: (HTTP status, message template)
-CATALOG: dict[int, tuple[int, str]] = {
-    20001: (400, "Invalid parameter: {detail}"),
-    20003: (401, "Authenticate"),
-    20008: (403, "Resource not accessible with Test Account Credentials"),
-    20009: (400, "Cannot delete message because delivery has not been completed."),
-    20404: (404, "The requested resource {path} was not found"),
-    20429: (429, "Too Many Requests"),
-    20500: (500, "An internal server error has occurred"),
-    21211: (400, "The 'To' number {to} is not a valid phone number."),
-    21212: (
-        400,
-        "The 'From' number {from_} is not a valid phone number, shortcode, "
-        "or alphanumeric sender ID.",
-    ),
-    21408: (
-        400,
-        "Permission to send an SMS has not been enabled for the region indicated by "
-        "the 'To' number: {to}.",
-    ),
-    21603: (400, "A 'From' phone number is required."),
-    21604: (400, "A 'To' phone number is required."),
-    21606: (
-        400,
-        "The From phone number {from_} is not a valid, SMS-capable inbound phone number "
-        "or short code for your account.",
-    ),
-    21608: (
-        400,
-        "The number {to} is unverified. Trial accounts cannot send messages to unverified "
-        "numbers; verify {to} at twilio.com/user/account/phone-numbers/verified, or purchase "
-        "a Twilio number to send messages to unverified numbers.",
-    ),
-    21609: (400, "The StatusCallback URL {url} is not a valid URL."),
-    21610: (400, "The message From/To pair violates a blacklist rule."),
-    21611: (400, "SMS queue is full."),
-    21612: (
-        400,
-        "The 'To' phone number: {to}, is not currently reachable using the 'From' phone "
-        "number: {from_} via SMS.",
-    ),
-    21614: (400, "To number: {to}, is not a mobile number"),
-    21617: (400, "The concatenated message body exceeds the 1600 character limit."),
-    21619: (400, "A text message body or media urls must be specified."),
-    21620: (400, "Media urls: {url} are invalid. Please use only valid http and https urls"),
-    21621: (400, "The 'From' number {from_} is not enabled for MMS."),
-    21623: (400, "Number of media files exceeds allowed limit. Maximum allowed: 10"),
-    21705: (400, "The Messaging Service Sid {sid} is invalid."),
-    30400: (400, "Parameters are not valid: {detail}"),
-    30409: (400, "This message cannot be canceled"),
-}
-
-# Delivery errors carried on the message itself (the create call still returned 201).
-DELIVERY_ERRORS = {
-    30001: "Queue overflow",
-    30003: "Unreachable destination handset",
-    30005: "Unknown destination handset",
-    30006: "Landline or unreachable carrier",
-    30007: "Message filtered",
-    30034: "Message from an unregistered number",
-}
+from helpers.facts.errors import CATALOG, more_info
 
 
 class TwilioError(Exception):
@@ -78,7 +17,7 @@ class TwilioError(Exception):
 
     @property
     def more_info(self) -> str:
-        return MORE_INFO.format(code=self.code)
+        return more_info(self.code)
 
     def body(self) -> dict:
         """The JSON body Twilio sends with this error."""

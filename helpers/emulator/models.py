@@ -10,18 +10,18 @@ Lifecycle of an outbound message (times after the create call, documented for le
   ``SERVICE_DELAY`` s later, when a sender from the pool is picked).
 - ``sending`` when its sender is free: at the earliest ``DISPATCH_DELAY`` s after creation,
   later when earlier messages from the same sender are still going out. A sender sends its
-  ``mps`` segments per second (long code 1, toll-free 3, short code 100; an MMS counts as 1).
+  ``mps`` segments per second (Twilio's speeds, ``helpers.facts.sending``; an MMS counts as 1).
 - ``sent`` once all its segments are out (segments / mps seconds later); ``price`` is set.
 - ``delivered`` ``DELIVERY_DELAY`` s after ``sent`` (or ``undelivered`` with the failure
   number's error code; ``failed`` with 30034 at dispatch; ``failed`` with 30001 when the
   queue wait exceeds ``ValidityPeriod``).
 
-A sender whose queue would reach past ``queue_window`` seconds (default 36000, Twilio's
-10 hours) refuses new messages with 21611.
+A sender whose queue would reach past ``queue_window`` seconds (default Twilio's validity
+period, 10 hours) refuses new messages with 21611.
 
-Prices (set when a message is ``sent``, as negative USD strings): SMS to the US/Canada
-"-0.00790" per segment, SMS elsewhere "-0.05000" per segment, MMS "-0.02000" per message.
-Inbound messages are priced the same way.
+Prices are set when a message is ``sent``, as negative USD strings ("-0.00790"), from
+Twilio's list prices (``helpers.facts.sending.message_price``). Inbound messages are priced
+the same way. What Twilio refuses before accepting a message is ``helpers.facts.rules``.
 
 MMS goes natively only to US/Canada numbers. Elsewhere the emulator does what Twilio's MMS
 Converter does: it sends an SMS whose body ends with the media URLs (``SM`` sid, no Media).
@@ -34,33 +34,33 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
+from helpers.facts import (
+    DEFAULT_VALIDITY_PERIOD,
+    DELIVERY_ERRORS,
+    FAILURE_NUMBERS,
+    MAGIC_FROM,
+    MAGIC_FROM_OK,
+    MAGIC_TO,
+    NORTH_AMERICA,
+    TRIAL_PREFIX,
+    content_refusal,
+    message_price,
+    sender_refusal,
+    status_callback_refusal,
+)
 from helpers.segments import count_segments
 
 from . import seed
-from .errors import DELIVERY_ERRORS, TwilioError
-from .numbers import (
-    ALPHANUMERIC_SENDER,
-    NORTH_AMERICA_MMS,
-    SHORT_CODE,
-    content_type,
-    is_valid_media_url,
-    parse_number,
-)
+from .errors import TwilioError
+from .numbers import ALPHANUMERIC_SENDER, SHORT_CODE, content_type, parse_number
 from .sids import make_sid, sid_row
 
 SERVICE_DELAY = 0.5
 DISPATCH_DELAY = 1.0
 DELIVERY_DELAY = 2.0
-DEFAULT_QUEUE_WINDOW = 36000.0
+DEFAULT_QUEUE_WINDOW = float(DEFAULT_VALIDITY_PERIOD)
 CLAIM_LEASE = 60.0  # wall-clock seconds; far above a callback POST's timeout
 ATTEMPT_LOG_SIZE = 2000  # callback delivery attempts kept in the log
-MAX_BODY = 1600
-MAX_MEDIA = 10
-
-# USD per segment (SMS) or per message (MMS), as the message's negative ``price``.
-PRICE_SMS_NORTH_AMERICA = 0.0079
-PRICE_MMS = 0.02
-PRICE_SMS_INTERNATIONAL = 0.05
 
 FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "sent"})
 CANCELABLE = frozenset({"queued", "accepted", "scheduled"})
@@ -99,12 +99,7 @@ def price_string(amount: float) -> str:
 
 @lru_cache(maxsize=1024)
 def _price(region: str, segments: int, mms: bool) -> str:
-    if mms:
-        return price_string(PRICE_MMS)
-    per_segment = (
-        PRICE_SMS_NORTH_AMERICA if region in NORTH_AMERICA_MMS else PRICE_SMS_INTERNATIONAL
-    )
-    return price_string(per_segment * segments)
+    return price_string(message_price(segments, mms, region in NORTH_AMERICA))
 
 
 def parse_date_filter(value: str) -> tuple[float, float]:
@@ -191,7 +186,7 @@ class Messaging:
             return self._create_test_message(account, new, now)
         service, sender, to, region = self._destination(
             account.sid, new.to, new.from_, new.messaging_service_sid, bool(new.media_urls))
-        media = new.media_urls if region in NORTH_AMERICA_MMS else ()
+        media = new.media_urls if region in NORTH_AMERICA else ()
         body = new.body
         if new.media_urls and not media:  # Twilio's MMS Converter: an SMS with links
             body = "\n".join(filter(None, (body, *new.media_urls)))
@@ -199,7 +194,7 @@ class Messaging:
             sender = self._pick_sender(service, bool(media), now)
         self._check_opt_out(sender, to)
         if account.is_trial:
-            body = seed.TRIAL_PREFIX + body
+            body = TRIAL_PREFIX + body
         segments = 1 if media else count_segments(body, new.smart_encoded).segments
         start, end = self._reserve(sender, 1 if media else segments, now)
         row = self._new_row(
@@ -227,13 +222,12 @@ class Messaging:
         service = self._service(account, service_sid)
         to, region = self._recipient(to_raw)
         sender = self._sender(account, from_raw)
-        if has_media and region in NORTH_AMERICA_MMS and sender is not None and not sender.mms:
+        if has_media and region in NORTH_AMERICA and sender is not None and not sender.mms:
             raise TwilioError(21621, from_=sender.phone_number)
         if region not in seed.GEO_PERMISSIONS:
             raise TwilioError(21408, to=to)
-        if sender is not None and sender.kind in ("short_code", "toll_free") and region not in (
-            "US", "CA", "PR"
-        ):
+        if (sender is not None and sender.kind in ("short_code", "toll_free")
+                and region not in NORTH_AMERICA):
             raise TwilioError(21612, to=to, from_=sender.phone_number)
         if account.is_trial and to not in account.verified:
             raise TwilioError(21608, to=to)
@@ -244,30 +238,21 @@ class Messaging:
     def _check_required(self, account: seed.Account, new: NewMessage) -> None:
         if not new.to:
             raise TwilioError(21604)
-        has_service = new.messaging_service_sid and not account.test_credentials
-        if not new.from_ and not has_service:
-            raise TwilioError(21603)
-        if not new.body and not new.media_urls:
-            raise TwilioError(21619)
-        if len(new.body) > MAX_BODY:
-            raise TwilioError(21617)
-        if new.media_urls:
-            if len(new.media_urls) > MAX_MEDIA:
-                raise TwilioError(21623)
-            bad = [url for url in new.media_urls if not is_valid_media_url(url)]
-            if bad:
-                raise TwilioError(21620, url=", ".join(bad))
-        if new.status_callback is not None and not is_valid_media_url(new.status_callback):
-            raise TwilioError(21609, url=new.status_callback)
+        service = None if account.test_credentials else new.messaging_service_sid
+        refusal = (sender_refusal(new.from_, service)
+                   or content_refusal(new.body, new.media_urls)
+                   or status_callback_refusal(new.status_callback))
+        if refusal:
+            raise TwilioError(refusal.code, **refusal.fields)
 
     def _create_test_message(self, account: seed.Account, new: NewMessage, now: float) -> dict:
         """Twilio's test credentials: only the magic numbers; nothing is sent."""
         from_ = new.from_.strip()
-        if from_ != seed.MAGIC_FROM_OK:
-            raise TwilioError(seed.MAGIC_FROM.get(from_, 21606), from_=from_)
+        if from_ != MAGIC_FROM_OK:
+            raise TwilioError(MAGIC_FROM.get(from_, 21606), from_=from_)
         to = new.to.strip()
-        if to in seed.MAGIC_TO:
-            raise TwilioError(seed.MAGIC_TO[to], to=to, from_=from_)
+        if to in MAGIC_TO:
+            raise TwilioError(MAGIC_TO[to], to=to, from_=from_)
         parsed = parse_number(to)
         if parsed is None:
             raise TwilioError(21211, to=to)
@@ -342,7 +327,7 @@ class Messaging:
             steps = ((now + SERVICE_DELAY, "queued", "from_number", sender.phone_number),)
         if new.validity_period is not None and start - now > new.validity_period:
             return (*steps, _failure(now + new.validity_period, 30001))
-        failure = seed.FAILURE_NUMBERS.get(row["to_number"])
+        failure = FAILURE_NUMBERS.get(row["to_number"])
         if failure == 30034:
             return (*steps, _failure(start, failure))
         if failure:

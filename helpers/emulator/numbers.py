@@ -1,4 +1,7 @@
-"""Phone-number and URL parsing for the emulator, cached so a create stays cheap."""
+"""Phone-number parsing and media types for the emulator, cached so a create stays cheap.
+
+(Whether a media URL is valid is Twilio's rule: ``helpers.facts.rules.is_valid_media_url``.)
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,6 @@ import phonenumbers
 
 SHORT_CODE = re.compile(r"\d{3,8}")
 ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
-_HOSTNAME = re.compile(r"[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]")
-NORTH_AMERICA_MMS = frozenset({"US", "CA", "PR"})
 
 
 @lru_cache(maxsize=65536)
@@ -34,26 +35,6 @@ def parse_number(raw: str) -> tuple[str, str] | None:
     # The country code's main region: +1 counts as US (Canada is treated alike for
     # permissions, MMS and price), +44 as GB.
     return e164, phonenumbers.region_code_for_country_code(parsed.country_code)
-
-
-@lru_cache(maxsize=4096)
-def is_valid_media_url(url: str) -> bool:
-    """True for an absolute http(s) URL with a plausible host (else Twilio says 21620)."""
-    if len(url) > 4000 or any(c.isspace() for c in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        hostname = parts.netloc.rsplit("@", 1)[-1]
-        port = parts.port
-    except ValueError:
-        return False
-    host_only = hostname if hostname.startswith("[") else hostname.split(":", 1)[0]
-    return (
-        parts.scheme in ("http", "https")
-        and bool(host_only)
-        and _HOSTNAME.fullmatch(host_only) is not None
-        and (port is None or port > 0)
-    )
 
 
 CONTENT_TYPES = {

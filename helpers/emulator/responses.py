@@ -16,6 +16,14 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from helpers.facts import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    VALIDITY_PERIOD_MAX,
+    VALIDITY_PERIOD_MIN,
+    is_valid_validity_period,
+)
+
 from . import fastjson, shapes
 from .errors import TwilioError
 from .models import Messaging, NewMessage, authenticate
@@ -24,8 +32,6 @@ from .sids import sid_row
 log = logging.getLogger(__name__)
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
-DEFAULT_PAGE_SIZE = 50
-MAX_PAGE_SIZE = 1000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -121,8 +127,9 @@ def create_message(messaging: Messaging, request: Request) -> tuple[int, dict]:
     form = request.form
     validity = form.get("ValidityPeriod")
     if validity is not None:
-        if not _is_number(validity) or not 1 <= int(validity) <= 36000:
-            raise TwilioError(20001, detail="ValidityPeriod must be between 1 and 36000 seconds")
+        if not _is_number(validity) or not is_valid_validity_period(int(validity)):
+            raise TwilioError(20001, detail=f"ValidityPeriod must be between "
+                              f"{VALIDITY_PERIOD_MIN} and {VALIDITY_PERIOD_MAX} seconds")
     new = NewMessage(  # positional: the order of NewMessage's fields
         form.get("To"),
         form.get("From"),

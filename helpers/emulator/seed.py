@@ -48,12 +48,27 @@ passes, `+15005550001` -> 21212, `+15005550007` -> 21606, `+15005550008` -> 2161
 other From -> 21606. To `+15005550001` -> 21211, `+15005550002` -> 21612, `+15005550003`
 -> 21408, `+15005550004` -> 21610, `+15005550009` -> 21614, anything else passes.
 With the TRIAL or UPGRADED credentials these are ordinary numbers.
+
+The trial prefix, the magic numbers, the failure recipients and the senders' speeds are
+Twilio's facts (``helpers.facts``); this module imports them, and ``seed.TRIAL_PREFIX``,
+``seed.MAGIC_TO``, ``seed.FAILURE_NUMBERS``... still name them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from helpers.facts import (  # noqa: F401 - the magic numbers and the prefix are re-exported
+    FAILURE_NUMBERS,
+    LONG_CODE_MPS,
+    MAGIC_FROM,
+    MAGIC_FROM_OK,
+    MAGIC_TO,
+    SHORT_CODE_MPS,
+    TOLL_FREE_MPS,
+    TRIAL_PREFIX,
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,7 @@ class PhoneNumber:
     sms: bool = True
     mms: bool = True
     voice: bool = True
-    mps: float = 1.0
+    mps: float = LONG_CODE_MPS
 
 
 @dataclass(frozen=True)
@@ -101,30 +116,12 @@ class Account:
         return next(n for n in self.numbers if n.kind == kind)
 
 
-TRIAL_PREFIX = "Sent from your Twilio trial account - "
 DEFAULT_FROM = "+15017122661"
 DEFAULT_TO = "+15558675310"
 DEMO_MEDIA_URL = "https://demo.twilio.com/owl.png"
 
-FAILURE_NUMBERS = {
-    "+15005553003": 30003,
-    "+15005553005": 30005,
-    "+15005553006": 30006,
-    "+15005553007": 30007,
-    "+15005553034": 30034,
-}
 OPTED_OUT_NUMBER = "+15558675311"
 LANDLINE_NUMBER = "+15558675312"
-
-MAGIC_FROM_OK = "+15005550006"
-MAGIC_FROM = {"+15005550001": 21212, "+15005550007": 21606, "+15005550008": 21611}
-MAGIC_TO = {
-    "+15005550001": 21211,
-    "+15005550002": 21612,
-    "+15005550003": 21408,
-    "+15005550004": 21610,
-    "+15005550009": 21614,
-}
 
 # Countries real accounts may text (Console > Messaging > Geo permissions); others -> 21408.
 GEO_PERMISSIONS = frozenset(
@@ -137,9 +134,9 @@ def _numbers(tag: str, long_codes, toll_free, short_code, sms_only, voice_only, 
     return (
         PhoneNumber(first, sids[0], "long_code", f"{tag} long code"),
         PhoneNumber(second, sids[1], "long_code", f"{tag} second long code"),
-        PhoneNumber(toll_free, sids[2], "toll_free", f"{tag} toll-free", mps=3.0),
+        PhoneNumber(toll_free, sids[2], "toll_free", f"{tag} toll-free", mps=TOLL_FREE_MPS),
         PhoneNumber(short_code, sids[3], "short_code", f"{tag} short code", voice=False,
-                    mps=100.0),
+                    mps=SHORT_CODE_MPS),
         PhoneNumber(sms_only, sids[4], "sms_only", f"{tag} SMS-only", mms=False, voice=False),
         PhoneNumber(voice_only, sids[5], "voice_only", f"{tag} voice-only", sms=False,
                     mms=False, mps=0.0),

@@ -8,6 +8,8 @@ import time
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii as _encode
 
+from helpers.facts import DEFAULT_VALIDITY_PERIOD
+
 from . import seed
 from .clock import START
 
@@ -202,7 +204,7 @@ def service(acct: seed.Account) -> dict:
         "us_app_to_person_registered": False,
         "use_inbound_webhook_on_number": False,
         "usecase": "undeclared",
-        "validity_period": 36000,
+        "validity_period": DEFAULT_VALIDITY_PERIOD,
     }
 
 

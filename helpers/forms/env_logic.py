@@ -16,7 +16,8 @@ from pathlib import Path
 from dotenv import dotenv_values
 
 from ..config import ACCOUNT_SID, AUTH_TOKEN, SERVICE_SID
-from ..phone import is_short_code, to_e164
+from ..facts import is_short_code
+from ..phone import to_e164
 
 # form field -> .env variable
 FIELDS = {

@@ -10,11 +10,10 @@ import base64
 import html
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlparse
 
 from ..config import get_settings
 from ..emulator.inbox.view import is_demo_media
-from ..emulator.models import MAX_MEDIA
+from ..facts import MAX_MEDIA, invalid_media_urls, too_many_media
 
 DEMO_IMAGE = Path(__file__).resolve().parent.parent / "emulator" / "inbox" / "static" / "owl.png"
 _IMG_STYLE = "max-height:120px;max-width:160px;margin:4px;border:1px solid #ccc"
@@ -27,19 +26,18 @@ def parse_media_urls(text: str) -> list[str]:
 
 def media_problem(urls: list[str]) -> str | None:
     """Why Twilio would refuse these media URLs (with its error code), or None."""
-    if len(urls) > MAX_MEDIA:
+    if too_many_media(urls):
         return (
             f"{len(urls)} media URLs given; a message can carry at most {MAX_MEDIA}. "
             "Send the rest in another message (Twilio would answer 21623)."
         )
-    for url in urls:
-        parsed = urlparse(url)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            return (
-                f"{url!r} is not a full http(s) URL. Twilio downloads each image itself, so use "
-                "a public address such as https://demo.twilio.com/owl.png (Twilio would "
-                "answer 21620)."
-            )
+    bad = invalid_media_urls(urls)
+    if bad:
+        return (
+            f"{bad[0]!r} is not a full http(s) URL. Twilio downloads each image itself, so use "
+            "a public address such as https://demo.twilio.com/owl.png (Twilio would "
+            "answer 21620)."
+        )
     return None
 
 

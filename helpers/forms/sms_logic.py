@@ -8,8 +8,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from ..emulator.models import MAX_BODY
-from ..emulator.seed import TRIAL_PREFIX
+from ..facts import MAX_BODY, TRIAL_PREFIX, body_too_long
 from ..guidance import HANDLED, Guidance, explain
 from ..phone import to_e164
 from ..pricing import estimate_usd
@@ -80,7 +79,7 @@ def problems(to: str, body: str, media_urls: list[str] = ()) -> dict[str, str]:
         found["to"] = f"{exc} (Twilio would answer 21211.)"
     if not body.strip() and not media_urls:
         found["body"] = "Write a message body (or add media). Twilio would answer 21619."
-    elif len(body) > MAX_BODY:
+    elif body_too_long(body):
         found["body"] = (
             f"The body has {len(body)} characters; the limit is {MAX_BODY}. "
             "Shorten it or split it into several messages (Twilio would answer 21617)."

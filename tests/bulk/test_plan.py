@@ -5,7 +5,7 @@ from twilio.rest import Client
 
 from helpers.bulk import BulkInputError, plan_bulk
 from helpers.emulator import EmulatorHttpClient, seed
-from helpers.emulator.models import PRICE_MMS, PRICE_SMS_NORTH_AMERICA
+from helpers.facts import PRICE_MMS, PRICE_SMS_NORTH_AMERICA
 
 from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, TOLL_FREE, numbers
 

@@ -4,6 +4,7 @@ import pytest
 from twilio.base.exceptions import TwilioException
 
 from helpers.emulator import seed
+from helpers.facts import FAILURE_NUMBERS, MAGIC_FROM, MAGIC_FROM_OK, MAGIC_TO
 
 from .conftest import make_client
 from .helpers_for_tests import rest_error
@@ -93,6 +94,6 @@ def test_seeded_numbers_are_documented_in_seed_module():
     for account in (seed.TRIAL, seed.UPGRADED):
         for number in account.numbers:
             assert number.phone_number in doc
-    for number in [*seed.FAILURE_NUMBERS, *seed.MAGIC_FROM, *seed.MAGIC_TO, seed.MAGIC_FROM_OK,
+    for number in [*FAILURE_NUMBERS, *MAGIC_FROM, *MAGIC_TO, MAGIC_FROM_OK,
                    seed.OPTED_OUT_NUMBER, seed.LANDLINE_NUMBER]:
         assert number in doc

@@ -6,6 +6,7 @@ import pytest
 
 from helpers.emulator import Clock, Emulator, seed
 from helpers.emulator.clock import START
+from helpers.facts import FAILURE_NUMBERS
 
 from .conftest import make_client
 from .helpers_for_tests import rest_error
@@ -82,7 +83,7 @@ def test_queue_window_is_a_per_instance_setting(emulator):
     assert rest_error(client.messages.create, body="x", from_=FROM, to=TO).code == 21611
 
 
-@pytest.mark.parametrize(("to", "code"), sorted(seed.FAILURE_NUMBERS.items()))
+@pytest.mark.parametrize(("to", "code"), sorted(FAILURE_NUMBERS.items()))
 def test_failure_numbers_end_undelivered_or_failed(emulator, client, to, code):
     message = client.messages.create(body="Hi", from_=FROM, to=to)
     assert (message.status, message.error_code) == ("queued", None)

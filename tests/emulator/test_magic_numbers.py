@@ -3,10 +3,11 @@
 import pytest
 
 from helpers.emulator import seed
+from helpers.facts import MAGIC_FROM_OK
 
 from .helpers_for_tests import rest_error
 
-OK_FROM = seed.MAGIC_FROM_OK
+OK_FROM = MAGIC_FROM_OK
 
 
 def test_magic_from_passes_and_message_stays_queued(emulator, test_client):

@@ -16,8 +16,16 @@ from hypothesis import strategies as st
 from twilio.base.exceptions import TwilioRestException
 
 from helpers.emulator import Emulator, seed
-from helpers.emulator.errors import CATALOG
-from helpers.segments import MULTI_SEGMENT, SINGLE_SEGMENT, count_segments
+from helpers.facts import (
+    CATALOG,
+    FAILURE_NUMBERS,
+    MAGIC_FROM,
+    MAGIC_FROM_OK,
+    MAGIC_TO,
+    MULTI_SEGMENT,
+    SINGLE_SEGMENT,
+)
+from helpers.segments import count_segments
 
 from .conftest import make_client
 
@@ -26,7 +34,7 @@ SETTINGS = {"deadline": None, "database": None,
 
 KNOWN_NUMBERS = sorted({
     *(n.phone_number for a in seed.ACCOUNTS for n in a.numbers),
-    *seed.FAILURE_NUMBERS, *seed.MAGIC_FROM, *seed.MAGIC_TO, seed.MAGIC_FROM_OK,
+    *FAILURE_NUMBERS, *MAGIC_FROM, *MAGIC_TO, MAGIC_FROM_OK,
     *seed.VERIFIED_NUMBERS, "+447700900123", "+8613800138000", "+33612345678", "+12",
 })
 numbers = st.one_of(

@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.emulator import seed
+from helpers.facts import TRIAL_PREFIX
 from helpers.segments import _count_segments, count_segments
 
 
@@ -85,7 +86,7 @@ def test_smart_encoding_replaces_lookalikes_with_gsm7():
 def test_emulator_bills_the_same_count_including_trial_prefix(client):
     body = "a" * 130  # 38-character trial prefix pushes it past 160
     message = client.messages.create(body=body, from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
-    assert message.num_segments == str(count_segments(seed.TRIAL_PREFIX + body).segments) == "2"
+    assert message.num_segments == str(count_segments(TRIAL_PREFIX + body).segments) == "2"
 
 
 def test_emulator_honours_smart_encoded(upgraded):

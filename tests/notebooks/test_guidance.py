@@ -7,7 +7,7 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.response import Response
 
-from helpers.emulator.errors import CATALOG, DELIVERY_ERRORS
+from helpers.facts import CATALOG, DELIVERY_ERRORS
 from helpers.guidance import ERRORS, explain, friendly_errors
 
 

@@ -10,6 +10,7 @@ from twilio.base.exceptions import TwilioRestException
 from helpers import emulate_twilio
 from helpers.client import shared_emulator
 from helpers.emulator import seed
+from helpers.facts import TRIAL_PREFIX
 from helpers.offline import DOCS_PLACEHOLDERS
 
 SEED = Path(__file__).resolve().parents[3] / "shared/seed/sending-sms-and-mms-with-python.md"
@@ -53,7 +54,7 @@ def test_the_single_sms_sample(seed_text, emulator, capsys):
     [sent] = emulator.outbox()
     assert printed == [sent["sid"]]
     assert sent["account_sid"] == seed.TRIAL.sid  # the docs' placeholders mean the trial account
-    assert sent["body"] == (seed.TRIAL_PREFIX
+    assert sent["body"] == (TRIAL_PREFIX
                             + "This is the ship that made the Kessel Run in fourteen parsecs?")
     assert (sent["from"], sent["to"]) == ("+15017122661", "+15558675310")
 

@@ -6,8 +6,9 @@ import pytest
 from twilio.rest import Client
 
 from helpers.emulator import EmulatorHttpClient, seed
+from helpers.facts import TRIAL_PREFIX
 from helpers.forms import MmsForm, SmsForm
-from helpers.forms.sms_logic import TRIAL_PREFIX, Preview
+from helpers.forms.sms_logic import Preview
 
 OWL = "https://demo.twilio.com/owl.png"
 LOGO = "https://demo.twilio.com/logo.png"
