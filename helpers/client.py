@@ -53,6 +53,15 @@ def get_emulator(settings: Settings | None = None):
     return None
 
 
+def is_emulated(client: Client) -> bool:
+    """True when `client` talks to the offline emulator (in process or its HTTP server)."""
+    from .emulator.transports.remote import EmulatorServerHttpClient
+
+    http_client = client.http_client
+    return (getattr(http_client, "emulator", None) is not None
+            or isinstance(http_client, EmulatorServerHttpClient))
+
+
 def wait(seconds: float) -> None:
     """Let `seconds` pass: the emulator's clock jumps ahead; live, we really wait."""
     emulator = get_emulator()

@@ -24,9 +24,12 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http import HttpClient
 from twilio.rest import Client
 
+from helpers.client import is_emulated
+from helpers.facts import TRIAL_PREFIX
+
 from .ledger import DEFAULT_LEDGER, DONE_STATES, Ledger, Outcome
 from .pacing import EmulatorClock, RealClock, TokenBucket
-from .plan import TRIAL_PREFIX, Plan, plan_bulk
+from .plan import Plan, plan_bulk
 from .report import BulkResult
 
 BACKOFF_BASE = 0.5
@@ -85,14 +88,6 @@ class RecordingHttpClient(HttpClient):
 def emulator_of(client):
     """The in-process emulator behind `client`, or None."""
     return getattr(client.http_client, "emulator", None)
-
-
-def is_emulated(client) -> bool:
-    """True when `client` talks to the offline emulator (in process or its HTTP server)."""
-    from helpers.emulator.transports.remote import EmulatorServerHttpClient
-
-    return emulator_of(client) is not None or isinstance(client.http_client,
-                                                         EmulatorServerHttpClient)
 
 
 class Flights:
