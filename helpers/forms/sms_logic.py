@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from ..facts import MAX_BODY, TRIAL_PREFIX, body_too_long
+from ..facts import MAX_BODY, MULTI_SEGMENT, SINGLE_SEGMENT, TRIAL_PREFIX, body_too_long
 from ..guidance import HANDLED, Guidance, explain
 from ..phone import to_e164
 from ..pricing import estimate_usd
@@ -55,8 +55,10 @@ class Preview:
         if c.ucs2_chars:
             parts.append(
                 "<div>Highlighted characters are not in the GSM-7 alphabet, so the whole "
-                "message is sent as UCS-2 (70 characters per segment, 67 when split, instead "
-                f"of 160/153):</div><div style='white-space:pre-wrap;font-family:monospace'>"
+                f"message is sent as UCS-2 ({SINGLE_SEGMENT['UCS-2']} characters per segment, "
+                f"{MULTI_SEGMENT['UCS-2']} when split, instead of {SINGLE_SEGMENT['GSM-7']}/"
+                f"{MULTI_SEGMENT['GSM-7']}):"
+                "</div><div style='white-space:pre-wrap;font-family:monospace'>"
                 f"{highlight(self.body, set(c.ucs2_chars))}</div>"
             )
         return "".join(parts)
