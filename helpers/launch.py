@@ -121,6 +121,20 @@ def lab_environment(env: dict) -> dict:
     return dict(env, JUPYTER_CONFIG_PATH=os.pathsep.join(dict.fromkeys(paths)))
 
 
+def state_file_problem(path: Path) -> str | None:
+    """Why the emulator cannot open `path` (a file of another version), or None."""
+    from .emulator import Emulator
+    from .emulator.store import StateFileError
+
+    if not path.exists():
+        return None
+    try:
+        Emulator(str(path)).close()
+    except StateFileError as error:
+        return str(error)
+    return None
+
+
 def main() -> int:
     """Check the settings, start what emulator mode needs, then run JupyterLab until it exits."""
     try:
@@ -132,6 +146,9 @@ def main() -> int:
     env = lab_environment(dict(os.environ))
     server = None
     if settings.mode == "emulator" and not settings.emulator_url:
+        if problem := state_file_problem(STATE_DB):
+            print(f"Please fix the emulator's state first: {problem}", file=sys.stderr)
+            return 1
         server = start_emulator_server(env)
     elif settings.mode == "emulator":  # a server of your own (TWILIO_EMULATOR_URL)
         env.setdefault("TWILIO_EMULATOR_INBOX_URL", f"{settings.emulator_url.rstrip('/')}/inbox")

@@ -22,6 +22,7 @@ def serve(port: int, db: Path, host: str) -> int:
 
     from . import Emulator
     from .clock import Clock
+    from .store import StateFileError
     from .transports.http.app import create_app
     from .transports.http.background import UvicornServer, listen_fast
 
@@ -37,12 +38,18 @@ def serve(port: int, db: Path, host: str) -> int:
         return 1
     port = listener.getsockname()[1]
     db.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app(Emulator(str(db), clock=Clock(real=True)))
+    try:
+        emulator = Emulator(str(db), clock=Clock(real=True))
+    except StateFileError as error:  # another version's file: say so, no traceback
+        listener.close()
+        print(error, file=sys.stderr)
+        return 1
+    app = create_app(emulator)
     print(f"Twilio emulator on http://{host}:{port}  (state: {db})\n"
           f"  Phone inbox:  http://{host}:{port}/inbox\n"
           f"  From Python:  Client(sid, token, http_client=EmulatorServerHttpClient("
           f"'http://{host}:{port}'))\n"
-          f"  Or set TWILIO_EMULATOR_URL=http://{host}:{port} and use helpers.get_client()",
+          f"  Or set TWILIO_EMULATOR_URL=http://{host}:{port} and call helpers.emulate_twilio()",
           flush=True)
     config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
     try:

@@ -5,6 +5,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -240,3 +241,30 @@ def test_the_tutorial_hides_what_jupyter_hides_by_default_too():
 
     assert set(ContentsManager().hide_globs) < set(hidden) and "*.egg-info" in hidden
     assert not any(fnmatch("helpers.egg-info", glob) for glob in ContentsManager().hide_globs)
+
+
+def an_old_state_file(path: Path) -> Path:
+    """A state file as an older emulator left it (another PRAGMA user_version)."""
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, sid TEXT)")
+    old.execute("PRAGMA user_version = 0")
+    old.commit()
+    old.close()
+    return path
+
+
+def test_make_lab_names_a_state_file_of_another_version_and_the_fix(tmp_path):
+    old = an_old_state_file(tmp_path / "emulator.sqlite")
+    problem = launch.state_file_problem(old)
+    assert str(old) in problem and "delete the file" in problem
+    assert launch.state_file_problem(tmp_path / "absent.sqlite") is None
+    Emulator(str(tmp_path / "current.sqlite")).close()
+    assert launch.state_file_problem(tmp_path / "current.sqlite") is None
+
+
+def test_the_server_refuses_a_state_file_of_another_version_in_one_line(tmp_path):
+    old = an_old_state_file(tmp_path / "emulator.sqlite")
+    done = subprocess.run([sys.executable, "-m", "helpers.emulator", "serve", "--port", "0",
+                           "--db", str(old)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "delete the file" in done.stderr and "Traceback" not in done.stderr
