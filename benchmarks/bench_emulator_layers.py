@@ -17,7 +17,9 @@ import sys
 
 from bench_emulator import creates_per_second, warmed_clients  # the same floor and timing
 
-from helpers.emulator import Emulator, core, responses, shapes
+from helpers.emulator import Emulator, core
+from helpers.emulator.api import routing, shapes
+from helpers.emulator.rules import messages
 
 LAYERS = ("", "json", "json,rules", "json,rules,parse", "json,rules,parse,handle")
 LABELS = {"": "whole emulator", "json": "without JSON rendering",
@@ -30,15 +32,15 @@ def measure(stubbed: set[str], rounds: int = 40, n: int = 500) -> tuple[float, f
     emulator = Emulator(queue_window=1e12)
     client, floor_client = warmed_clients(emulator)
     canned = client.http_client.last_response
-    row = emulator.messaging.messages(None, True, 1)[0]
+    row = emulator.store.find_messages(limit=1)[0]
     if "json" in stubbed:
         shapes.message_json = lambda _row: canned.text
     if "rules" in stubbed:
-        emulator.messaging.create_message = lambda *_args: row
+        messages.create = lambda *_args: row
     if "parse" in stubbed:
-        def dispatch(messaging, *_args):
-            with messaging.store.transaction():
-                return responses._render(201, canned.text)
+        def dispatch(store, *_args):
+            with store.transaction():
+                return routing._render(201, canned.text)
         core.dispatch = dispatch
     if "handle" in stubbed:
         emulator.handle = lambda *_args, **_kwargs: (201, canned.text, dict(canned.headers))

@@ -18,7 +18,7 @@ def shared_emulator():
     clock, with the emulator server, so the phone inbox shows what the notebooks send.
     """
     from .emulator import Emulator
-    from .emulator.clock import Clock
+    from .emulator.state.clock import Clock
 
     path = os.environ.get("TWILIO_EMULATOR_DB")
     return Emulator(path, clock=Clock(real=True)) if path else Emulator()

@@ -124,7 +124,7 @@ def lab_environment(env: dict) -> dict:
 def state_file_problem(path: Path) -> str | None:
     """Why the emulator cannot open `path` (a file of another version), or None."""
     from .emulator import Emulator
-    from .emulator.store import StateFileError
+    from .emulator.state.store import StateFileError
 
     if not path.exists():
         return None

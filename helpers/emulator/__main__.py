@@ -21,8 +21,8 @@ def serve(port: int, db: Path, host: str) -> int:
     import uvicorn
 
     from . import Emulator
-    from .clock import Clock
-    from .store import StateFileError
+    from .state.clock import Clock
+    from .state.store import StateFileError
     from .transports.http.app import create_app
     from .transports.http.background import UvicornServer, listen_fast
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from . import shapes
-from .clock import Clock
+from .api import shapes
+from .api.routing import dispatch, error_response
 from .errors import TwilioError
-from .models import DEFAULT_QUEUE_WINDOW, Messaging
-from .responses import dispatch, error_response
+from .rules import accounts, callbacks, inbound, timeline
+from .rules.timeline import DEFAULT_QUEUE_WINDOW
 from .runtime.chaos import (
     CONNECT_TIMEOUT,
     READ_TIMEOUT,
@@ -19,13 +19,14 @@ from .runtime.chaos import (
     ChaosSettings,
     ChaosTimeout,
 )
-from .store import SqliteStore
+from .state.clock import Clock
+from .state.store import SqliteStore
 
 
 class Emulator:
     """An offline Twilio: ``Emulator()`` in memory, ``Emulator("emulator.db")`` shared.
 
-    Both keep the state in sqlite (``store.SqliteStore``): in memory, private to this
+    Both keep the state in sqlite (``state.store.SqliteStore``): in memory, private to this
     process; in a WAL file, shared with other processes (the HTTP server, another kernel).
 
     Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
@@ -44,20 +45,12 @@ class Emulator:
         if self.store.shared:
             self.clock.share(self.store)
         self.clock.on_advance(self.apply_due)
-        self.messaging = Messaging(self.store, queue_window)
+        self.queue_window = queue_window
         self.chaos = Chaos()
         self.wall_clock = time.time  # times callback claims (leases), whatever ``clock`` says
 
     def __repr__(self) -> str:
         return f"Emulator(path={self.store.path!r}, now={self.clock.now().isoformat()})"
-
-    @property
-    def queue_window(self) -> float:
-        return self.messaging.queue_window
-
-    @queue_window.setter
-    def queue_window(self, seconds: float) -> None:
-        self.messaging.queue_window = seconds
 
     def handle(self, method, url, params=None, data=None, headers=None, auth=None):
         """Answer one HTTP request: ``(status, body text, headers)``.
@@ -74,8 +67,8 @@ class Emulator:
             if outcome == TOO_MANY_REQUESTS:
                 headers_out["Retry-After"] = RETRY_AFTER_SECONDS
             return status, text, headers_out
-        result = dispatch(self.messaging, self.clock.timestamp(), method, url, params, data,
-                          headers, auth)
+        result = dispatch(self.store, self.clock.timestamp(), method, url, params, data,
+                          headers, auth, self.queue_window)
         if outcome == READ_TIMEOUT:
             raise ChaosTimeout(processed=True)
         return result
@@ -87,14 +80,14 @@ class Emulator:
     def apply_due(self) -> None:
         """Apply every status change due by the clock (requests and ``advance`` do it too)."""
         with self.store.transaction():
-            self.messaging.apply_due(self.clock.timestamp())
+            timeline.apply_due(self.store, self.clock.timestamp())
 
     def outbox(self, account_sid: str | None = None) -> list[dict]:
         """Every message sent (oldest first), as Twilio's JSON, with statuses up to now."""
         self.apply_due()
         with self.store.lock:
-            rows = self.messaging.messages(account_sid, include_inbound=False, limit=None)
-            return [shapes.message(row) for row in rows]
+            rows = self.store.find_messages(account_sid or None, outbound_only=True)
+            return [shapes.message(row) for row in reversed(rows)]
 
     def messages(self, account_sid: str | None = None, include_inbound: bool = True,
                  limit: int | None = None) -> list[dict]:
@@ -102,21 +95,23 @@ class Emulator:
         Twilio's JSON plus ``media_urls``, with statuses up to now."""
         self.apply_due()
         with self.store.lock:
-            rows = self.messaging.messages(account_sid, include_inbound, limit)
-            urls = self.messaging.media_urls([row["sid"] for row in rows])
+            rows = self.store.find_messages(account_sid or None, outbound_only=not include_inbound,
+                                            limit=limit or None)[::-1]
+            urls = self.store.media_urls([row["sid"] for row in rows])
         return [dict(shapes.message(row), media_urls=urls.get(row["sid"], [])) for row in rows]
 
     def inbound(self, from_: str, to: str, body: str, media_urls=()) -> dict:
         """A phone ``from_`` texts the seeded number ``to``; returns the received message."""
         with self.store.transaction():
-            row = self.messaging.inbound(from_, to, body, media_urls, self.clock.timestamp())
+            row = inbound.receive(self.store, from_, to, body, media_urls,
+                                  self.clock.timestamp())
         return shapes.message(row)
 
     def clear_messages(self, account_sid: str | None = None) -> None:
         """Forget one account's messages (or everyone's), their media, callbacks and logged
         attempts, and free that account's sender queues; other accounts keep their queues."""
         with self.store.transaction():
-            self.messaging.clear(account_sid)
+            accounts.clear(self.store, account_sid)
 
     def state_version(self) -> tuple[int, int]:
         """A value that changes whenever the state changes, in this process or another."""
@@ -126,45 +121,45 @@ class Emulator:
         """Status callbacks due and not yet delivered: id, message_sid, account_sid, url,
         params, due_at, and attempts (failed deliveries so far, by any process).
 
-        Includes claims whose lease (``models.CLAIM_LEASE`` wall-clock seconds) ran out.
+        Includes claims whose lease (``rules.callbacks.CLAIM_LEASE`` wall-clock seconds) ran out.
         """
         self.apply_due()
         with self.store.lock:
-            return self.messaging.pending_callbacks(self.clock.timestamp(), self.wall_clock())
+            return callbacks.pending(self.store, self.clock.timestamp(), self.wall_clock())
 
     def callbacks_in_flight(self) -> int:
         """Callbacks being delivered right now, by this process or another sharing the state."""
         with self.store.lock:
-            return self.messaging.callbacks_in_flight(self.wall_clock())
+            return callbacks.in_flight(self.store, self.wall_clock())
 
     def claim_callback(self, callback_id: int) -> bool:
         """Take a due callback for delivery: True for exactly one claimant, even across
         processes sharing the state file. Finish with ``mark_callback`` or ``retry_callback``."""
         with self.store.transaction():
-            return self.messaging.claim_callback(callback_id, self.wall_clock())
+            return callbacks.claim(self.store, callback_id, self.wall_clock())
 
     def retry_callback(self, callback_id: int, due_at: float, detail: str = "") -> None:
         """A delivery attempt failed: the callback is pending again, due at ``due_at``."""
         with self.store.transaction():
-            self.messaging.retry_callback(callback_id, due_at, detail)
+            self.store.retry_callback(callback_id, due_at, detail)
 
     def mark_callback(self, callback_id: int, delivered: bool, detail: str = "") -> None:
         """Record the outcome of delivering a status callback (it stops being pending)."""
         with self.store.transaction():
-            self.messaging.mark_callback(callback_id, delivered, detail)
+            self.store.mark_callback(callback_id, delivered, detail)
 
     def log_callback_attempt(self, record: dict) -> dict:
         """Log one delivery attempt (callback_id, attempt, account_sid, message_sid,
         message_status, url, at, http_status, outcome, detail); returns it with ``seq``."""
         with self.store.transaction():
-            return self.messaging.log_attempt(record)
+            return self.store.insert_attempt(record, callbacks.ATTEMPT_LOG_SIZE)
 
     def callback_attempts(self, account_sid: str | None = None, since: int = 0,
                           until: int | None = None) -> list[dict]:
         """Logged delivery attempts by any process sharing the state, oldest first: of one
         account (or all), with ``since < seq <= until``."""
         with self.store.lock:
-            return self.messaging.attempts(account_sid, since, until)
+            return self.store.attempts(account_sid, since, until)
 
     def reset(self) -> None:
         """Back to the seeded state: no messages, clock at its start, no chaos."""

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
-from helpers.emulator.clock import Clock
 from helpers.emulator.seed import ACCOUNTS
+from helpers.emulator.state.clock import Clock
 
 from .form_steps import click_send, sent_card
 

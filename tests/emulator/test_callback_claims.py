@@ -1,7 +1,7 @@
 """Status callback claims: one claimant per callback, retries, and leases that run out."""
 
 from helpers.emulator import Emulator, seed
-from helpers.emulator.models import CLAIM_LEASE
+from helpers.emulator.rules.callbacks import CLAIM_LEASE
 
 from .conftest import make_client
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpers.emulator import Clock, Emulator, seed
-from helpers.emulator.clock import START
+from helpers.emulator.state.clock import START
 from helpers.facts import FAILURE_NUMBERS
 
 from .conftest import make_client

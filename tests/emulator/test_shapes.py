@@ -5,7 +5,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.emulator import shapes
+from helpers.emulator.api import shapes
 
 TEXT = st.text(max_size=200)
 SID = st.from_regex(r"[A-Z]{2}[0-9a-f]{32}", fullmatch=True)

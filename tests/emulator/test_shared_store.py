@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from helpers.emulator import Emulator, seed
-from helpers.emulator.store import FILE_VERSION, StateFileError
+from helpers.emulator.state.store import FILE_VERSION, StateFileError
 
 from .conftest import make_client
 

@@ -5,8 +5,9 @@ import time
 
 import pytest
 
-from helpers.emulator import models, seed
-from helpers.emulator.models import NewMessage
+from helpers.emulator import seed
+from helpers.emulator.rules import accounts, callbacks, media, messages, timeline
+from helpers.emulator.rules.messages import NewMessage
 
 from .conftest import make_client
 
@@ -20,7 +21,7 @@ class Boom(Exception):
 
 def create_then_fail(emulator, new: NewMessage) -> None:
     with pytest.raises(Boom), emulator.store.transaction():
-        emulator.messaging.create_message(seed.TRIAL, new, emulator.clock.timestamp())
+        messages.create(emulator.store, seed.TRIAL, new, emulator.clock.timestamp())
         raise Boom
 
 
@@ -35,7 +36,7 @@ def test_a_failed_request_leaves_no_message_and_no_queue(emulator, new):
     emulator.clock.advance(2)
 
     assert [m["sid"] for m in emulator.outbox()] == [kept, next_sid]
-    assert emulator.messaging.media_urls([kept, next_sid]) == {}
+    assert emulator.store.media_urls([kept, next_sid]) == {}
     # the failed message took no place in the queue: `next` sends 1 s after `kept`
     assert client.messages(next_sid).fetch().status == "sending"
 
@@ -58,7 +59,7 @@ def test_transactions_do_not_nest(emulator):
     client = make_client(emulator, seed.TRIAL)
     client.messages.create(body="kept", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO)
     with emulator.store.transaction():
-        emulator.messaging.create_message(seed.TRIAL, SMS, emulator.clock.timestamp())
+        messages.create(emulator.store, seed.TRIAL, SMS, emulator.clock.timestamp())
         with pytest.raises(RuntimeError, match="do not nest"), emulator.store.transaction():
             pass
 
@@ -86,20 +87,25 @@ def world(emulator) -> tuple:
 
 
 CHANGES = {
-    "delete": lambda m, sids: m.delete_message(seed.TRIAL, sids[0], "/"),
-    "delete media": lambda m, sids: m.delete_media(
-        seed.TRIAL, sids[1], m.list_media(seed.TRIAL, sids[1], "/")[0]["sid"], "/"),
-    "redact": lambda m, sids: m.update_message(seed.TRIAL, sids[0], "/", "", None, 100.0),
-    "clear one account": lambda m, sids: m.clear(seed.TRIAL.sid),
-    "clear all": lambda m, sids: m.clear(None),
-    "opt out": lambda m, sids: m.store.set_opt_out(seed.DEFAULT_FROM, seed.DEFAULT_TO, True),
-    "claim a callback": lambda m, sids: m.claim_callback(
-        m.pending_callbacks(float("inf"), 0.0)[0]["id"], time.time()),
-    "status changes": lambda m, sids: m.apply_due(float("inf")),
-    "retry a callback": lambda m, sids: m.retry_callback(
-        m.pending_callbacks(float("inf"), 0.0)[0]["id"], 500.0, "HTTP 500"),
-    "log an attempt (the oldest drops out)": lambda m, sids: m.log_attempt(attempt(sids[1], 3)),
+    "delete": lambda s, sids: messages.delete(s, seed.TRIAL, sids[0], "/"),
+    "delete media": lambda s, sids: delete_first_media(s, sids[1]),
+    "redact": lambda s, sids: messages.update(s, seed.TRIAL, sids[0], "/", "", None, 100.0),
+    "clear one account": lambda s, sids: accounts.clear(s, seed.TRIAL.sid),
+    "clear all": lambda s, sids: accounts.clear(s, None),
+    "opt out": lambda s, sids: s.set_opt_out(seed.DEFAULT_FROM, seed.DEFAULT_TO, True),
+    "claim a callback": lambda s, sids: callbacks.claim(
+        s, callbacks.pending(s, float("inf"), 0.0)[0]["id"], time.time()),
+    "status changes": lambda s, sids: timeline.apply_due(s, float("inf")),
+    "retry a callback": lambda s, sids: s.retry_callback(
+        callbacks.pending(s, float("inf"), 0.0)[0]["id"], 500.0, "HTTP 500"),
+    "log an attempt (the oldest drops out)": lambda s, sids: s.insert_attempt(
+        attempt(sids[1], 3), callbacks.ATTEMPT_LOG_SIZE),
 }
+
+
+def delete_first_media(store, message_sid: str) -> None:
+    message = messages.get(store, seed.TRIAL, message_sid, "/")
+    media.delete(store, message, media.list_of(store, message)[0]["sid"], "/")
 
 
 def attempt(message_sid: str, number: int) -> dict:
@@ -110,7 +116,7 @@ def attempt(message_sid: str, number: int) -> dict:
 
 @pytest.mark.parametrize("change", CHANGES.values(), ids=CHANGES.keys())
 def test_a_failed_request_undoes_every_kind_of_change(emulator, change, monkeypatch):
-    monkeypatch.setattr(models, "ATTEMPT_LOG_SIZE", 2)
+    monkeypatch.setattr(callbacks, "ATTEMPT_LOG_SIZE", 2)
     client = make_client(emulator, seed.TRIAL)
     callback = "https://example.com/status"
     sids = [client.messages.create(body="sms", from_=seed.DEFAULT_FROM, to=seed.DEFAULT_TO,
@@ -125,7 +131,7 @@ def test_a_failed_request_undoes_every_kind_of_change(emulator, change, monkeypa
     before = world(emulator)
 
     with pytest.raises(Boom), emulator.store.transaction():
-        change(emulator.messaging, sids)
+        change(emulator.store, sids)
         raise Boom
 
     assert world(emulator) == before

@@ -21,7 +21,7 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 COMPARED_DATA = ("text/plain", "text/html")
 
 # Message (SM), MMS (MM) and media (ME) SIDs are made from row numbers in the state file
-# (helpers/emulator/sids.py). On the learner path the file already holds every message sent
+# (helpers/emulator/state/sids.py). On the learner path the file already holds every message sent
 # earlier, so the rows, hence the SIDs, differ. They are numbered per cell in order of
 # appearance: a cell that shows one message twice must still show the same SID twice.
 # Account (AC), Messaging Service (MG) and phone number (PN) SIDs are seeded constants, the

@@ -4,8 +4,8 @@ import pytest
 from twilio.rest import Client
 
 from helpers.emulator import Emulator
-from helpers.emulator.clock import Clock
 from helpers.emulator.seed import TRIAL, UPGRADED
+from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
 from helpers.emulator.transports.http.background import BackgroundServer
 from helpers.emulator.transports.remote import EmulatorServerHttpClient

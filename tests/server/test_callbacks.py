@@ -10,14 +10,14 @@ import requests
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
-from helpers.emulator.clock import Clock
-from helpers.emulator.models import CLAIM_LEASE
+from helpers.emulator.rules.callbacks import CLAIM_LEASE
 from helpers.emulator.runtime.callbacks import (
     CallbackDispatcher,
     deliver_due_callbacks,
     dispatcher_for,
 )
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL
+from helpers.emulator.state.clock import Clock
 
 from .conftest import client_for, start_server
 

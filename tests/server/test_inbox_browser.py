@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
-from helpers.emulator.clock import Clock
 from helpers.emulator.runtime.callbacks import deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
+from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
 from helpers.emulator.transports.http.background import BackgroundServer
 

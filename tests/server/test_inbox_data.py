@@ -3,9 +3,9 @@
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
-from helpers.emulator.clock import Clock
 from helpers.emulator.inbox.view import conversations
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
+from helpers.emulator.state.clock import Clock
 
 
 def test_newest_messages_oldest_first_with_replies_and_media(db_path):

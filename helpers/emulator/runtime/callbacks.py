@@ -17,7 +17,7 @@ from hashlib import sha1
 import requests
 
 from .. import seed
-from ..models import CLAIM_LEASE
+from ..rules.callbacks import CLAIM_LEASE
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 USER_AGENT = "TwilioProxy/1.1"

@@ -84,7 +84,7 @@ async def clock(request: Request) -> Response:
 async def callbacks(request: Request) -> Response:
     service = service_of(request)
     account = request.query_params.get("account_sid") or None
-    return JSONResponse({"attempts": await service.call(service.dispatcher.attempts_for,
+    return JSONResponse({"attempts": await service.call(service.emulator.callback_attempts,
                                                         account)})
 
 

@@ -83,11 +83,11 @@ class EmulatorService:
                            if self._snapshot.get(sid) != m]
             self._snapshot, self._resync = current, False
         if resync:  # cleared messages take their logged attempts with them: send the list
-            logged = await self.call(self.dispatcher.attempts_for)
+            logged = await self.call(self.emulator.callback_attempts)
             events.append(("attempts", logged))
             new = [a for a in logged if a["seq"] > self._attempt_seq]
         else:
-            new = await self.call(self.dispatcher.attempts_for, None, self._attempt_seq)
+            new = await self.call(self.emulator.callback_attempts, None, self._attempt_seq)
             events += [("attempt", a) for a in new]
         if new:
             self._attempt_seq = new[-1]["seq"]
@@ -104,10 +104,10 @@ class EmulatorService:
         if not self._subscribers:
             self._version = await self.call(self.emulator.state_version)
             self._snapshot = await self._current()
-            logged = await self.call(self.dispatcher.attempts_for)
+            logged = await self.call(self.emulator.callback_attempts)
             self._attempt_seq = logged[-1]["seq"] if logged else 0
         else:  # up to what the other streams have been sent
-            logged = await self.call(self.dispatcher.attempts_for, None, 0, self._attempt_seq)
+            logged = await self.call(self.emulator.callback_attempts, None, 0, self._attempt_seq)
         queue: asyncio.Queue = asyncio.Queue()
         self._subscribers.add(queue)
         queue.put_nowait(("snapshot", list(self._snapshot.values())))

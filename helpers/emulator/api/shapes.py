@@ -10,8 +10,8 @@ from json.encoder import encode_basestring_ascii as _encode
 
 from helpers.facts import DEFAULT_VALIDITY_PERIOD
 
-from . import seed
-from .clock import START
+from .. import seed
+from ..state.clock import START
 
 API = "/2010-04-01"
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -33,7 +33,7 @@ import threading
 from contextlib import AbstractContextManager
 from typing import Protocol
 
-from . import fastjson
+from .. import fastjson
 from .schema import (
     ATTEMPT_COLUMNS,
     FILE_VERSION,
@@ -52,7 +52,7 @@ class StateFileError(RuntimeError):
 
 
 class Store(Protocol):
-    """What the rules (``models.Messaging``) need from a store. Writes happen inside
+    """What the rules (``rules/``) need from a store. Writes happen inside
     ``transaction()``, reads inside it or under ``lock``; rows read like dicts."""
 
     lock: AbstractContextManager  # a threading.RLock

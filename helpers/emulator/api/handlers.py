@@ -1,0 +1,211 @@
+"""The handlers of Twilio's REST resources: read a ``Request``, call the rules
+(``rules/``) with the store, return ``(status, payload)``: a dict, JSON text, or None.
+
+Each takes ``(store, request, *sids in the path)``; ``routing.ROUTES`` says which answers
+which method and URL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from helpers.facts import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    VALIDITY_PERIOD_MAX,
+    VALIDITY_PERIOD_MIN,
+    is_valid_validity_period,
+)
+
+from ..errors import TwilioError
+from ..rules import media, messages, services
+from ..rules.messages import NewMessage
+from ..state.sids import sid_row
+from ..state.store import Store
+from . import shapes
+from .forms import Form, Request
+
+
+def _message_path(request: Request, sid: str) -> str:
+    return f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}.json"
+
+
+def _is_number(text: str) -> bool:
+    """ASCII digits only ("²".isdigit() is True, but int("²") fails)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").lower() == "true"
+
+
+def create_message(store: Store, request: Request) -> tuple[int, str]:
+    form = request.form
+    validity = form.get("ValidityPeriod")
+    if validity is not None:
+        if not _is_number(validity) or not is_valid_validity_period(int(validity)):
+            raise TwilioError(20001, detail=f"ValidityPeriod must be between "
+                              f"{VALIDITY_PERIOD_MIN} and {VALIDITY_PERIOD_MAX} seconds")
+    new = NewMessage(  # positional: the order of NewMessage's fields
+        form.get("To"),
+        form.get("From"),
+        form.get("Body") or "",
+        tuple(form.getall("MediaUrl")),
+        form.get("MessagingServiceSid"),
+        form.get("StatusCallback"),
+        _flag(form.get("SmartEncoded")),
+        float(validity) if validity else None,
+    )
+    row = messages.create(store, request.account, new, request.now, request.queue_window)
+    return 201, shapes.message_json(row)
+
+
+def _page_size(form: Form) -> int:
+    raw = form.get("PageSize")
+    if raw is None:
+        return DEFAULT_PAGE_SIZE
+    if not _is_number(raw) or int(raw) < 1:
+        raise TwilioError(20001, detail=f"PageSize must be a positive integer, got {raw!r}")
+    return min(int(raw), MAX_PAGE_SIZE)
+
+
+def list_messages(store: Store, request: Request) -> tuple[int, dict]:
+    form = request.form
+    size = _page_size(form)
+    page = int(form.get("Page")) if _is_number(form.get("Page") or "") else 0
+    token = form.get("PageToken")
+    before_seq = None
+    if token:
+        before_seq = sid_row(token[2:]) if token.startswith("PA") else None
+        if before_seq is None:
+            raise TwilioError(20001, detail=f"PageToken {token!r} is not valid")
+    filters = {key: form.get(key) for key in ("To", "From", "DateSent", "DateSent<", "DateSent>")
+               if form.get(key) is not None}
+    rows = messages.find(store, request.account, filters, size, before_seq,
+                         0 if token else page * size)
+    more = len(rows) > size
+    rows = rows[:size]
+    base = f"{shapes.API}/Accounts/{request.url_account}/Messages.json"
+    query = list(filters.items())
+
+    def uri(page_number: int, page_token: str | None = None) -> str:
+        params = [*query, ("PageSize", size), ("Page", page_number)]
+        if page_token:
+            params.append(("PageToken", page_token))
+        return f"{base}?{urlencode(params)}"
+
+    payload = {
+        "end": page * size + len(rows) - 1 if rows else page * size,
+        "first_page_uri": uri(0),
+        "messages": [shapes.message(row) for row in rows],
+        "next_page_uri": uri(page + 1, "PA" + rows[-1]["sid"]) if more else None,
+        "page": page,
+        "page_size": size,
+        "previous_page_uri": uri(page - 1) if page > 0 else None,
+        "start": page * size,
+        "uri": uri(page, token),
+    }
+    return 200, payload
+
+
+def fetch_message(store: Store, request: Request, sid: str):
+    return 200, shapes.message_json(messages.get(store, request.account, sid,
+                                                 _message_path(request, sid)))
+
+
+def update_message(store: Store, request: Request, sid: str):
+    form = request.form
+    row = messages.update(
+        store, request.account, sid, _message_path(request, sid),
+        form.get("Body"), form.get("Status"), request.now,
+    )
+    return 200, shapes.message_json(row)
+
+
+def delete_message(store: Store, request: Request, sid: str):
+    messages.delete(store, request.account, sid, _message_path(request, sid))
+    return 204, None
+
+
+def list_media(store: Store, request: Request, sid: str):
+    rows = media.list_of(store, messages.get(store, request.account, sid, request.path))
+    return 200, _single_page(f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}"
+                             "/Media.json", "media_list", [shapes.media(r) for r in rows])
+
+
+def fetch_media(store: Store, request: Request, sid: str, media_sid: str):
+    message = messages.get(store, request.account, sid, request.path)
+    return 200, shapes.media(media.get(store, message, media_sid, request.path))
+
+
+def delete_media(store: Store, request: Request, sid: str, media_sid: str):
+    message = messages.get(store, request.account, sid, request.path)
+    media.delete(store, message, media_sid, request.path)
+    return 204, None
+
+
+def fetch_account(store: Store, request: Request):
+    return 200, shapes.account(request.account)
+
+
+def list_incoming_numbers(store: Store, request: Request):
+    wanted = request.form.get("PhoneNumber")
+    items = [
+        shapes.incoming_phone_number(request.account, number)
+        for number in request.account.numbers
+        if number.kind != "short_code" and (wanted is None or number.phone_number == wanted)
+    ]
+    return 200, _single_page(request.path, "incoming_phone_numbers", items)
+
+
+def list_short_codes(store: Store, request: Request):
+    items = [shapes.short_code(request.account, n)
+             for n in request.account.numbers if n.kind == "short_code"]
+    return 200, _single_page(request.path, "short_codes", items)
+
+
+def list_caller_ids(store: Store, request: Request):
+    items = [shapes.outgoing_caller_id(request.account, number)
+             for number in request.account.verified]
+    return 200, _single_page(request.path, "outgoing_caller_ids", items)
+
+
+def _single_page(path: str, key: str, items: list) -> dict:
+    first = f"{path}?PageSize={DEFAULT_PAGE_SIZE}&Page=0"
+    return {
+        "end": max(len(items) - 1, 0),
+        "first_page_uri": first,
+        key: items,
+        "next_page_uri": None,
+        "page": 0,
+        "page_size": DEFAULT_PAGE_SIZE,
+        "previous_page_uri": None,
+        "start": 0,
+        "uri": first,
+    }
+
+
+def _v1_page(url: str, key: str, items: list) -> dict:
+    first = f"{url}?PageSize={DEFAULT_PAGE_SIZE}&Page=0"
+    return {
+        key: items,
+        "meta": {"first_page_url": first, "key": key, "next_page_url": None, "page": 0,
+                 "page_size": DEFAULT_PAGE_SIZE, "previous_page_url": None, "url": first},
+    }
+
+
+def list_services(store: Store, request: Request):
+    items = [shapes.service(request.account)] if request.account.messaging_service else []
+    return 200, _v1_page(shapes.SERVICES_URL, "services", items)
+
+
+def fetch_service(store: Store, request: Request, service_sid: str):
+    services.own_service(request.account, service_sid, request.path)
+    return 200, shapes.service(request.account)
+
+
+def list_service_numbers(store: Store, request: Request, service_sid: str):
+    svc = services.own_service(request.account, service_sid, request.path)
+    items = [shapes.service_phone_number(request.account, number)
+             for number in services.pool(svc)]
+    return 200, _v1_page(f"{shapes.SERVICES_URL}/{svc.sid}/PhoneNumbers", "phone_numbers", items)

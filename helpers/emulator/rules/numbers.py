@@ -1,0 +1,68 @@
+"""Numbers: parsing what Twilio would dial (cached, so a create stays cheap), and which
+owned number a message may be sent from (phone numbers, short codes, alphanumeric IDs)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import phonenumbers
+
+from .. import seed
+from ..errors import TwilioError
+
+SHORT_CODE = re.compile(r"\d{3,8}")
+ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+OWNERS = {  # every seeded number: (its account, the number)
+    number.phone_number: (account, number)
+    for account in seed.ACCOUNTS
+    for number in account.numbers
+}
+
+
+@lru_cache(maxsize=65536)
+def parse_number(raw: str) -> tuple[str, str] | None:
+    """``(E.164, country)`` for a number Twilio would dial, else None.
+
+    Twilio accepts any *possible* number (``+15558675310`` is possible though not assigned);
+    a number without ``+`` is read as a US number, the way Twilio reads it for a US sender.
+    """
+    text = raw.strip()
+    if not text or len(text) > 32 or not any(c.isdigit() for c in text):
+        return None
+    try:
+        parsed = phonenumbers.parse(text, None if text.startswith("+") else "US")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(parsed):
+        return None
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    # The country code's main region: +1 counts as US (Canada is treated alike for
+    # permissions, MMS and price), +44 as GB.
+    return e164, phonenumbers.region_code_for_country_code(parsed.country_code)
+
+
+
+def recipient(raw: str) -> tuple[str, str]:
+    """``(E.164, country)`` of a ``To``, else Twilio's 21211."""
+    parsed = parse_number(raw)
+    if parsed is None:
+        raise TwilioError(21211, to=raw)
+    return parsed
+
+
+def sender(account: seed.Account, raw: str | None) -> seed.PhoneNumber | None:
+    """The owned, SMS-capable number ``raw`` names (None: let the service pick)."""
+    if not raw:
+        return None
+    owned = OWNERS.get(raw.strip())
+    if owned is None:
+        parsed = parse_number(raw)
+        owned = OWNERS.get(parsed[0]) if parsed else None
+        if parsed is None and not (
+            SHORT_CODE.fullmatch(raw.strip()) or ALPHANUMERIC_SENDER.fullmatch(raw.strip())
+        ):
+            raise TwilioError(21212, from_=raw)
+    if owned is None or owned[0] is not account or not owned[1].sms:
+        raise TwilioError(21606, from_=raw)
+    return owned[1]
