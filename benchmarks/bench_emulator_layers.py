@@ -18,7 +18,8 @@ import sys
 from bench_emulator import creates_per_second, warmed_clients  # the same floor and timing
 
 from helpers.emulator import Emulator, core
-from helpers.emulator.api import routing, shapes
+from helpers.emulator.api import routing
+from helpers.emulator.resources import Message
 from helpers.emulator.rules import messages
 
 LAYERS = ("", "json", "json,rules", "json,rules,parse", "json,rules,parse,handle")
@@ -34,7 +35,7 @@ def measure(stubbed: set[str], rounds: int = 40, n: int = 500) -> tuple[float, f
     canned = client.http_client.last_response
     row = emulator.store.find_messages(limit=1)[0]
     if "json" in stubbed:
-        shapes.message_json = lambda _row: canned.text
+        Message.to_json = lambda _message: canned.text
     if "rules" in stubbed:
         messages.create = lambda *_args: row
     if "parse" in stubbed:

@@ -13,7 +13,8 @@ Layers, outside in: ``transports/`` (in process, the HTTP server, the client to 
 ``core.Emulator.handle``; ``api/`` maps Twilio's REST requests to ``rules/`` (Twilio's rules,
 one module per resource), which read and write ``state/`` (the sqlite store, its schema,
 the clock, SIDs). ``runtime/`` sends status callbacks and injects chaos; ``inbox/`` is the
-web page; ``seed.py`` is the fictional world (accounts, numbers, services).
+web page; ``seed.py`` is the fictional world (accounts, numbers, services);
+``resources.py`` holds the typed ``Message`` and ``Media`` (with ``to_dict()``, Twilio's JSON).
 """
 
 from . import seed

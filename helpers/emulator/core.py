@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from .api import shapes
 from .api.routing import dispatch, error_response
 from .errors import TwilioError
 from .rules import accounts, callbacks, inbound, timeline
@@ -87,7 +86,7 @@ class Emulator:
         self.apply_due()
         with self.store.lock:
             rows = self.store.find_messages(account_sid or None, outbound_only=True)
-            return [shapes.message(row) for row in reversed(rows)]
+            return [message.to_dict() for message in reversed(rows)]
 
     def messages(self, account_sid: str | None = None, include_inbound: bool = True,
                  limit: int | None = None) -> list[dict]:
@@ -97,15 +96,16 @@ class Emulator:
         with self.store.lock:
             rows = self.store.find_messages(account_sid or None, outbound_only=not include_inbound,
                                             limit=limit or None)[::-1]
-            urls = self.store.media_urls([row["sid"] for row in rows])
-        return [dict(shapes.message(row), media_urls=urls.get(row["sid"], [])) for row in rows]
+            urls = self.store.media_urls([message.sid for message in rows])
+        return [dict(message.to_dict(), media_urls=urls.get(message.sid, []))
+                for message in rows]
 
     def inbound(self, from_: str, to: str, body: str, media_urls=()) -> dict:
         """A phone ``from_`` texts the seeded number ``to``; returns the received message."""
         with self.store.transaction():
-            row = inbound.receive(self.store, from_, to, body, media_urls,
-                                  self.clock.timestamp())
-        return shapes.message(row)
+            message = inbound.receive(self.store, from_, to, body, media_urls,
+                                      self.clock.timestamp())
+        return message.to_dict()
 
     def clear_messages(self, account_sid: str | None = None) -> None:
         """Forget one account's messages (or everyone's), their media, callbacks and logged

@@ -1,7 +1,8 @@
 """``dumps(obj)``: the text ``json.dumps(obj)`` gives, without its per-call setup.
 
 ``json.dumps`` builds a new C encoder (and a circular-reference check) on every call; the
-emulator encodes a response and a timeline per create, so it keeps one encoder instead.
+emulator encodes a timeline per create (and every JSON answer but a message's), so it keeps
+one encoder instead.
 Only plain JSON data (dict, list, str, int, float, bool, None, no cycles) may be passed.
 """
 

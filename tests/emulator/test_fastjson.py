@@ -1,4 +1,4 @@
-"""fastjson.dumps writes exactly what json.dumps writes (responses and timelines use it)."""
+"""fastjson.dumps writes exactly what json.dumps writes (JSON answers and timelines use it)."""
 
 import json
 

@@ -105,7 +105,7 @@ CHANGES = {
 
 def delete_first_media(store, message_sid: str) -> None:
     message = messages.get(store, seed.TRIAL, message_sid, "/")
-    media.delete(store, message, media.list_of(store, message)[0]["sid"], "/")
+    media.delete(store, message, media.list_of(store, message)[0].sid, "/")
 
 
 def attempt(message_sid: str, number: int) -> dict:

@@ -46,18 +46,18 @@ def create_message(store: Store, request: Request) -> tuple[int, str]:
         if not _is_number(validity) or not is_valid_validity_period(int(validity)):
             raise TwilioError(20001, detail=f"ValidityPeriod must be between "
                               f"{VALIDITY_PERIOD_MIN} and {VALIDITY_PERIOD_MAX} seconds")
-    new = NewMessage(  # positional: the order of NewMessage's fields
-        form.get("To"),
-        form.get("From"),
-        form.get("Body") or "",
-        tuple(form.getall("MediaUrl")),
-        form.get("MessagingServiceSid"),
-        form.get("StatusCallback"),
-        _flag(form.get("SmartEncoded")),
-        float(validity) if validity else None,
+    new = NewMessage(
+        to=form.get("To"),
+        from_=form.get("From"),
+        body=form.get("Body") or "",
+        media_urls=tuple(form.getall("MediaUrl")),
+        messaging_service_sid=form.get("MessagingServiceSid"),
+        status_callback=form.get("StatusCallback"),
+        smart_encoded=_flag(form.get("SmartEncoded")),
+        validity_period=float(validity) if validity else None,
     )
-    row = messages.create(store, request.account, new, request.now, request.queue_window)
-    return 201, shapes.message_json(row)
+    message = messages.create(store, request.account, new, request.now, request.queue_window)
+    return 201, message.to_json()
 
 
 def _page_size(form: Form) -> int:
@@ -97,8 +97,8 @@ def list_messages(store: Store, request: Request) -> tuple[int, dict]:
     payload = {
         "end": page * size + len(rows) - 1 if rows else page * size,
         "first_page_uri": uri(0),
-        "messages": [shapes.message(row) for row in rows],
-        "next_page_uri": uri(page + 1, "PA" + rows[-1]["sid"]) if more else None,
+        "messages": [message.to_dict() for message in rows],
+        "next_page_uri": uri(page + 1, "PA" + rows[-1].sid) if more else None,
         "page": page,
         "page_size": size,
         "previous_page_uri": uri(page - 1) if page > 0 else None,
@@ -109,17 +109,16 @@ def list_messages(store: Store, request: Request) -> tuple[int, dict]:
 
 
 def fetch_message(store: Store, request: Request, sid: str):
-    return 200, shapes.message_json(messages.get(store, request.account, sid,
-                                                 _message_path(request, sid)))
+    return 200, messages.get(store, request.account, sid, _message_path(request, sid)).to_json()
 
 
 def update_message(store: Store, request: Request, sid: str):
     form = request.form
-    row = messages.update(
+    message = messages.update(
         store, request.account, sid, _message_path(request, sid),
         form.get("Body"), form.get("Status"), request.now,
     )
-    return 200, shapes.message_json(row)
+    return 200, message.to_json()
 
 
 def delete_message(store: Store, request: Request, sid: str):
@@ -130,12 +129,12 @@ def delete_message(store: Store, request: Request, sid: str):
 def list_media(store: Store, request: Request, sid: str):
     rows = media.list_of(store, messages.get(store, request.account, sid, request.path))
     return 200, _single_page(f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}"
-                             "/Media.json", "media_list", [shapes.media(r) for r in rows])
+                             "/Media.json", "media_list", [m.to_dict() for m in rows])
 
 
 def fetch_media(store: Store, request: Request, sid: str, media_sid: str):
     message = messages.get(store, request.account, sid, request.path)
-    return 200, shapes.media(media.get(store, message, media_sid, request.path))
+    return 200, media.get(store, message, media_sid, request.path).to_dict()
 
 
 def delete_media(store: Store, request: Request, sid: str, media_sid: str):

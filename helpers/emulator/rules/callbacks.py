@@ -9,32 +9,33 @@ plain store calls (``core.Emulator``).
 
 from __future__ import annotations
 
+from ..resources import Message
 from ..state.store import Store
 
 CLAIM_LEASE = 60.0  # wall-clock seconds; far above a callback POST's timeout
 ATTEMPT_LOG_SIZE = 2000  # callback delivery attempts kept in the log
 
 
-def record(store: Store, message: dict, at: float) -> None:
+def record(store: Store, message: Message, at: float) -> None:
     """Queue the callback of ``message``'s current status (if it asked for callbacks)."""
-    url = message["status_callback"]
+    url = message.status_callback
     if not url:
         return
     params = {
-        "MessageSid": message["sid"],
-        "MessageStatus": message["status"],
-        "SmsSid": message["sid"],
-        "SmsStatus": message["status"],
-        "AccountSid": message["account_sid"],
-        "From": message["from_number"] or "",
-        "To": message["to_number"],
+        "MessageSid": message.sid,
+        "MessageStatus": message.status,
+        "SmsSid": message.sid,
+        "SmsStatus": message.status,
+        "AccountSid": message.account_sid,
+        "From": message.from_number or "",
+        "To": message.to_number,
         "ApiVersion": "2010-04-01",
     }
-    if message["messaging_service_sid"]:
-        params["MessagingServiceSid"] = message["messaging_service_sid"]
-    if message["status"] in ("failed", "undelivered") and message["error_code"]:
-        params["ErrorCode"] = str(message["error_code"])
-    store.insert_callback(message["sid"], message["account_sid"], url, params, at)
+    if message.messaging_service_sid:
+        params["MessagingServiceSid"] = message.messaging_service_sid
+    if message.status in ("failed", "undelivered") and message.error_code:
+        params["ErrorCode"] = str(message.error_code)
+    store.insert_callback(message.sid, message.account_sid, url, params, at)
 
 
 def pending(store: Store, now: float, wall_now: float) -> list[dict]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from helpers.segments import count_segments
 
+from ..resources import Message
 from ..state.store import Store
 from . import media
-from .messages import new_row, store_message
+from .messages import new_message, store_message
 from .numbers import OWNERS, parse_number
 from .pricing import price
 
@@ -14,7 +15,7 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT
 START_WORDS = frozenset({"START", "YES", "UNSTOP"})
 
 
-def receive(store: Store, from_: str, to: str, body: str, media_urls, now: float) -> dict:
+def receive(store: Store, from_: str, to: str, body: str, media_urls, now: float) -> Message:
     """Store the ``received`` message ``from_`` sends to the seeded number ``to``."""
     owned = OWNERS.get(to)
     if owned is None:
@@ -28,12 +29,12 @@ def receive(store: Store, from_: str, to: str, body: str, media_urls, now: float
         store.set_opt_out(number.phone_number, parsed[0], keyword in STOP_WORDS)
     urls = tuple(media_urls)
     segments = count_segments(body).segments or 1
-    row = new_row(
+    message = new_message(
         store, account, "MM" if urls else "SM", now, direction="inbound",
         from_number=parsed[0], to_number=number.phone_number, body=body, status="received",
         num_segments=str(segments), num_media=str(len(urls)),
         price=price(parsed[1], segments, bool(urls)), date_sent=now,
     )
-    store_message(store, row, None)
-    media.attach(store, row, urls)
-    return row
+    store_message(store, message, ())
+    media.attach(store, message, urls)
+    return message

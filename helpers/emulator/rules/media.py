@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..errors import TwilioError
+from ..resources import Media, Message
 from ..state.sids import make_sid, sid_row
 from ..state.store import Store
 
@@ -23,32 +24,32 @@ def content_type(url: str) -> str:
     return CONTENT_TYPES.get(extension, "application/octet-stream")
 
 
-def attach(store: Store, message: dict, urls) -> None:
-    """Store one media row per URL of the new message."""
+def attach(store: Store, message: Message, urls) -> None:
+    """Store one ``Media`` per URL of the new ``message``."""
     for url in urls:
         seq = store.next_seq("media")
-        store.insert_media({
-            "seq": seq, "sid": make_sid("ME", seq), "message_sid": message["sid"],
-            "account_sid": message["account_sid"], "content_type": content_type(url),
-            "url": url, "date_created": message["date_created"],
-        })
+        store.insert_media(Media(
+            seq=seq, sid=make_sid("ME", seq), message_sid=message.sid,
+            account_sid=message.account_sid, content_type=content_type(url), url=url,
+            date_created=message.date_created,
+        ))
 
 
-def list_of(store: Store, message) -> list:
-    """The media of message (a row the caller may read), in the order they were sent."""
-    return store.media_of(message["sid"])
+def list_of(store: Store, message: Message) -> list[Media]:
+    """The media of ``message`` (one the caller may read), in the order they were sent."""
+    return store.media_of(message.sid)
 
 
-def get(store: Store, message, media_sid: str, path: str):
-    """One media row of message, else 20404 for path."""
-    row = store.get_media(sid_row(media_sid))
-    if row is None or row["sid"] != media_sid or row["message_sid"] != message["sid"]:
+def get(store: Store, message: Message, media_sid: str, path: str) -> Media:
+    """One media of ``message``, else 20404 for ``path``."""
+    found = store.get_media(sid_row(media_sid))
+    if found is None or found.sid != media_sid or found.message_sid != message.sid:
         raise TwilioError(20404, path=path)
-    return row
+    return found
 
 
-def delete(store: Store, message, media_sid: str, path: str) -> None:
-    """Delete one media row of message; its num_media goes down by one."""
-    row = get(store, message, media_sid, path)
-    store.delete_media(row["seq"])
-    store.update_message(message["seq"], {"num_media": str(int(message["num_media"]) - 1)})
+def delete(store: Store, message: Message, media_sid: str, path: str) -> None:
+    """Delete one media of ``message``; its ``num_media`` goes down by one."""
+    found = get(store, message, media_sid, path)
+    store.delete_media(found.seq)
+    store.update_message(message.seq, {"num_media": str(int(message.num_media) - 1)})

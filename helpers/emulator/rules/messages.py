@@ -8,6 +8,7 @@ Converter does: it sends an SMS whose body ends with the media URLs (``SM`` sid,
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -27,6 +28,7 @@ from helpers.segments import count_segments
 
 from .. import seed
 from ..errors import TwilioError
+from ..resources import Message, Step
 from ..state.sids import make_sid, sid_row
 from ..state.store import Store
 from . import callbacks, media, numbers, services, timeline
@@ -51,8 +53,8 @@ class NewMessage(NamedTuple):
 
 # -- create ----------------------------------------------------------------------------
 def create(store: Store, account: seed.Account, new: NewMessage, now: float,
-           queue_window: float = timeline.DEFAULT_QUEUE_WINDOW) -> dict:
-    """Validate like Twilio, then queue the message; returns the stored row."""
+           queue_window: float = timeline.DEFAULT_QUEUE_WINDOW) -> Message:
+    """Validate like Twilio, then queue the message; returns it as stored."""
     _check_required(account, new)
     if account.test_credentials:
         return _create_test_message(store, account, new, now)
@@ -69,7 +71,7 @@ def create(store: Store, account: seed.Account, new: NewMessage, now: float,
         body = TRIAL_PREFIX + body
     segments = 1 if urls else count_segments(body, new.smart_encoded).segments
     start, end = timeline.reserve(store, sender, 1 if urls else segments, now, queue_window)
-    row = new_row(
+    message = new_message(
         store, account, "MM" if urls else "SM", now, to_number=to, body=body,
         from_number=None if service else sender.phone_number,
         status="accepted" if service else "queued",
@@ -77,11 +79,11 @@ def create(store: Store, account: seed.Account, new: NewMessage, now: float,
         messaging_service_sid=service.sid if service else None,
         status_callback=new.status_callback,
     )
-    steps = timeline.plan(row, sender, start, end, str(segments),
+    steps = timeline.plan(message, sender, start, end, str(segments),
                           price(region, segments, bool(urls)), new.validity_period)
-    store_message(store, row, steps)
-    media.attach(store, row, urls)
-    return row
+    store_message(store, message, steps)
+    media.attach(store, message, urls)
+    return message
 
 
 @lru_cache(maxsize=4096)
@@ -127,7 +129,7 @@ def _check_opt_out(store: Store, sender: seed.PhoneNumber, to: str) -> None:
 
 
 def _create_test_message(store: Store, account: seed.Account, new: NewMessage,
-                         now: float) -> dict:
+                         now: float) -> Message:
     """Twilio's test credentials: only the magic numbers; nothing is sent."""
     from_ = new.from_.strip()
     if from_ != MAGIC_FROM_OK:
@@ -139,50 +141,41 @@ def _create_test_message(store: Store, account: seed.Account, new: NewMessage,
     if parsed is None:
         raise TwilioError(21211, to=to)
     segments = 1 if new.media_urls else count_segments(new.body, new.smart_encoded).segments
-    row = new_row(
+    message = new_message(
         store, account, "MM" if new.media_urls else "SM", now, from_number=from_,
         to_number=parsed[0], body=new.body, num_segments=str(segments),
         num_media=str(len(new.media_urls)),
     )
-    store_message(store, row, None)
-    media.attach(store, row, new.media_urls)
-    return row
+    store_message(store, message, ())
+    media.attach(store, message, new.media_urls)
+    return message
 
 
-def new_row(store: Store, account: seed.Account, prefix: str, now: float, *, to_number: str,
-            body: str, from_number: str | None, num_segments: str, num_media: str,
-            direction: str = "outbound-api", status: str = "queued",
-            messaging_service_sid: str | None = None, price: str | None = None,
-            date_sent: float | None = None, status_callback: str | None = None) -> dict:
-    """A message row (every stored column) with the next row number and its SID."""
+def new_message(store: Store, account: seed.Account, prefix: str, now: float,
+                **fields) -> Message:
+    """A ``Message`` of ``account`` created at ``now``, with the next row number and its SID
+    (``fields``: the other ``Message`` fields, by name)."""
     seq = store.next_seq("messages")
-    return {
-        "seq": seq, "sid": make_sid(prefix, seq), "account_sid": account.sid,
-        "direction": direction, "from_number": from_number, "to_number": to_number,
-        "body": body, "status": status, "num_segments": num_segments,
-        "num_media": num_media, "price": price, "error_code": None, "error_message": None,
-        "messaging_service_sid": messaging_service_sid, "date_created": now,
-        "date_updated": now, "date_sent": date_sent, "status_callback": status_callback,
-        "timeline": None, "next_at": None,
-    }
+    return Message(seq=seq, sid=make_sid(prefix, seq), account_sid=account.sid,
+                   date_created=now, date_updated=now, **fields)
 
 
-def store_message(store: Store, row: dict, steps: tuple | None) -> None:
-    """Store ``row`` with the status changes still to come (``timeline.plan``)."""
+def store_message(store: Store, message: Message, steps: tuple[Step, ...]) -> None:
+    """Store ``message`` with the status changes still to come (``timeline.plan``)."""
     if steps:
-        row["timeline"], row["next_at"] = steps, steps[0][0]
-    store.insert_message(row)
+        message.timeline, message.next_at = steps, steps[0].at
+    store.insert_message(message)
 
 
 # -- fetch, list, update, delete -------------------------------------------------------
-def get(store: Store, account: seed.Account, sid: str, path: str):
+def get(store: Store, account: seed.Account, sid: str, path: str) -> Message:
     """The account's message ``sid``, else 20404 for ``path`` (20008 with test credentials)."""
     if account.test_credentials:
         raise TwilioError(20008)
-    row = store.get_message(sid_row(sid))
-    if row is None or row["sid"] != sid or row["account_sid"] != account.sid:
+    message = store.get_message(sid_row(sid))
+    if message is None or message.sid != sid or message.account_sid != account.sid:
         raise TwilioError(20404, path=path)
-    return row
+    return message
 
 
 def parse_date_filter(value: str) -> tuple[float, float]:
@@ -204,7 +197,7 @@ def parse_date_filter(value: str) -> tuple[float, float]:
 
 
 def find(store: Store, account: seed.Account, filters: dict[str, str], page_size: int,
-         before_seq, offset):
+         before_seq, offset) -> list[Message]:
     """Newest first, after ``before_seq`` (a page token) or ``offset``; one extra row
     tells whether there is a next page."""
     if account.test_credentials:
@@ -225,22 +218,22 @@ def find(store: Store, account: seed.Account, filters: dict[str, str], page_size
 
 
 def update(store: Store, account: seed.Account, sid: str, path: str, body, status,
-           now: float):
+           now: float) -> Message:
     """``Body=""`` redacts, ``Status=canceled`` cancels a message not yet sent."""
-    row = get(store, account, sid, path)
+    message = get(store, account, sid, path)
     if (body is None) == (status is None):
         raise TwilioError(30400, detail="send either Body=\"\" (redact) or Status=canceled")
     if body is not None:
         if body != "":
             raise TwilioError(30400, detail="Body must be empty to redact a message")
-        store.update_message(row["seq"], {"body": "", "date_updated": now})
+        store.update_message(message.seq, {"body": "", "date_updated": now})
     else:
         if status != "canceled":
             raise TwilioError(30400, detail=f"Status can only be canceled, got {status!r}")
-        if row["status"] not in timeline.CANCELABLE:
+        if message.status not in timeline.CANCELABLE:
             raise TwilioError(30409)
-        message = dict(row, status="canceled", date_updated=now)
-        store.update_message(row["seq"], {
+        message = dataclasses.replace(message, status="canceled", date_updated=now)
+        store.update_message(message.seq, {
             "status": "canceled", "date_updated": now, "timeline": None, "next_at": None,
         })
         callbacks.record(store, message, now)
@@ -249,7 +242,7 @@ def update(store: Store, account: seed.Account, sid: str, path: str, body, statu
 
 def delete(store: Store, account: seed.Account, sid: str, path: str) -> None:
     """Delete a message in a final status (else 20009), with its media."""
-    row = get(store, account, sid, path)
-    if row["status"] not in timeline.FINAL:
+    message = get(store, account, sid, path)
+    if message.status not in timeline.FINAL:
         raise TwilioError(20009)
-    store.delete_message(row["seq"])
+    store.delete_message(message.seq)

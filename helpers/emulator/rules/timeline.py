@@ -15,8 +15,8 @@ Times after the create call (documented for learners):
 A sender whose queue would reach past ``queue_window`` seconds (default Twilio's validity
 period, 10 hours) refuses new messages with 21611.
 
-The changes still to come are stored with the message (``timeline``) as flat tuples
-``(at, status, column, value, ...)``; ``apply_due`` applies those whose time has come.
+The changes still to come are stored with the message (``Message.timeline``, a tuple of
+``resources.Step``); ``apply_due`` applies those whose time has come.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from helpers.facts import DEFAULT_VALIDITY_PERIOD, DELIVERY_ERRORS, FAILURE_NUMB
 
 from .. import seed
 from ..errors import TwilioError
+from ..resources import Message, Step
 from ..state.store import Store
 from . import callbacks
 
@@ -48,35 +49,32 @@ def reserve(store: Store, sender: seed.PhoneNumber, cost: int, now: float,
     return start, end
 
 
-def plan(row: dict, sender: seed.PhoneNumber, start: float, end: float, segments: str,
-         price: str, validity_period: float | None) -> tuple:
-    """The status changes still to come: ``(at, status, column, value, ...)`` steps.
-
-    Flat tuples of plain values: every stored message keeps one, so they are small, and
-    the garbage collector stops tracking them."""
-    steps: tuple = ()
-    now = row["date_created"]
-    if row["status"] == "accepted":
-        steps = ((now + SERVICE_DELAY, "queued", "from_number", sender.phone_number),)
+def plan(message: Message, sender: seed.PhoneNumber, start: float, end: float, segments: str,
+         price: str, validity_period: float | None) -> tuple[Step, ...]:
+    """The status changes still to come for a new ``message``, sent from ``start`` to ``end``."""
+    steps: tuple[Step, ...] = ()
+    now = message.date_created
+    if message.status == "accepted":
+        steps = (Step(at=now + SERVICE_DELAY, status="queued", from_number=sender.phone_number),)
     if validity_period is not None and start - now > validity_period:
         return (*steps, _failure(now + validity_period, 30001))
-    failure = FAILURE_NUMBERS.get(row["to_number"])
+    failure = FAILURE_NUMBERS.get(message.to_number)
     if failure == 30034:
         return (*steps, _failure(start, failure))
     if failure:
         delivery = _failure(end + DELIVERY_DELAY, failure, status="undelivered")
     else:
-        delivery = (end + DELIVERY_DELAY, "delivered")
+        delivery = Step(at=end + DELIVERY_DELAY, status="delivered")
     return (
         *steps,
-        (start, "sending", "date_sent", start),
-        (end, "sent", "price", price, "num_segments", segments),
+        Step(at=start, status="sending", date_sent=start),
+        Step(at=end, status="sent", price=price, num_segments=segments),
         delivery,
     )
 
 
-def _failure(at: float, code: int, status: str = "failed") -> tuple:
-    return at, status, "error_code", code, "error_message", DELIVERY_ERRORS[code]
+def _failure(at: float, code: int, status: str = "failed") -> Step:
+    return Step(at=at, status=status, error_code=code, error_message=DELIVERY_ERRORS[code])
 
 
 def apply_due(store: Store, now: float) -> None:
@@ -84,14 +82,13 @@ def apply_due(store: Store, now: float) -> None:
     if not store.due(now):
         return
     for message in store.due_messages(now):
-        steps = message["timeline"]
+        steps = list(message.timeline)
         changes = {}
-        while steps and steps[0][0] <= now:
-            at, status, *fields = steps.pop(0)
-            step = dict(zip(fields[::2], fields[1::2], strict=True), status=status,
-                        date_updated=at)
-            changes.update(step)
-            message.update(step)
-            callbacks.record(store, message, at)
-        changes.update(timeline=tuple(steps), next_at=steps[0][0] if steps else None)
-        store.update_message(message["seq"], changes)
+        while steps and steps[0].at <= now:
+            step = steps.pop(0)
+            for name, value in step.changes().items():
+                setattr(message, name, value)
+                changes[name] = value
+            callbacks.record(store, message, step.at)
+        changes.update(timeline=tuple(steps), next_at=steps[0].at if steps else None)
+        store.update_message(message.seq, changes)

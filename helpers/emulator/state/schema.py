@@ -5,7 +5,9 @@ A change to the tables bumps ``FILE_VERSION``: files of another version are refu
 upgraded (why: the top of ``store.py``).
 """
 
-FILE_VERSION = 1  # PRAGMA user_version of the files this emulator reads and writes
+FILE_VERSION = 2  # PRAGMA user_version of the files this emulator reads and writes
+# 2: a message's timeline holds resources.Step lists (at, status, from_number, date_sent,
+#    price, num_segments, error_code, error_message), not flat (at, status, column, value...)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after deletes
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS messages (
     date_updated REAL NOT NULL,
     date_sent REAL,
     status_callback TEXT,
-    timeline TEXT,
+    timeline TEXT,  -- JSON: the resources.Step lists still to come
     next_at REAL
 );
 CREATE INDEX IF NOT EXISTS messages_next_at ON messages (next_at) WHERE next_at IS NOT NULL;

@@ -31,9 +31,11 @@ import json
 import sqlite3
 import threading
 from contextlib import AbstractContextManager
+from operator import attrgetter
 from typing import Protocol
 
 from .. import fastjson
+from ..resources import Media, Message, Step
 from .schema import (
     ATTEMPT_COLUMNS,
     FILE_VERSION,
@@ -46,6 +48,10 @@ from .schema import (
     UPSERT_SENDER,
 )
 
+_MESSAGE_VALUES = attrgetter(*MESSAGE_COLUMNS[:-2])  # a Message's columns up to the timeline
+_MEDIA_VALUES = attrgetter("seq", "sid", "message_sid", "account_sid", "content_type", "url",
+                           "date_created")
+
 
 class StateFileError(RuntimeError):
     """The state file was written by another version of the emulator."""
@@ -53,7 +59,8 @@ class StateFileError(RuntimeError):
 
 class Store(Protocol):
     """What the rules (``rules/``) need from a store. Writes happen inside
-    ``transaction()``, reads inside it or under ``lock``; rows read like dicts."""
+    ``transaction()``, reads inside it or under ``lock``. Messages and media go in and come
+    out as ``resources.Message`` and ``resources.Media``; callbacks and attempts as dicts."""
 
     lock: AbstractContextManager  # a threading.RLock
 
@@ -75,11 +82,11 @@ class Store(Protocol):
     def set_opt_out(self, sender: str, recipient: str, opted_out: bool) -> None:
         """Record a STOP (``opted_out``) or a START from ``recipient`` to ``sender``."""
 
-    def insert_message(self, row: dict) -> None:
-        """Add a message row (every column; ``timeline``: steps to come; ``next_at``: first)."""
+    def insert_message(self, message: Message) -> None:
+        """Add a message (every column; ``timeline``: steps to come; ``next_at``: first)."""
 
-    def get_message(self, seq: int | None):
-        """The message row numbered ``seq``, or None."""
+    def get_message(self, seq: int | None) -> Message | None:
+        """The message numbered ``seq`` (without its timeline), or None."""
 
     def update_message(self, seq: int, fields: dict) -> None:
         """Change some columns of message ``seq`` (``timeline`` and ``next_at`` too)."""
@@ -91,26 +98,25 @@ class Store(Protocol):
                       from_: str | None = None, sent_from: float | None = None,
                       sent_before: float | None = None, before_seq: int | None = None,
                       outbound_only: bool = False, limit: int | None = None,
-                      offset: int = 0) -> list:
+                      offset: int = 0) -> list[Message]:
         """Messages newest first: of one account (or all), to/from one number, sent within
         [``sent_from``, ``sent_before``), older than row ``before_seq``, not inbound."""
 
     def due(self, now: float) -> bool:
         """Whether some message has a status change scheduled at or before ``now``."""
 
-    def due_messages(self, now: float) -> list[dict]:
-        """The messages with a status change due by ``now``, oldest first, as dicts whose
-        ``timeline`` is a list of steps."""
+    def due_messages(self, now: float) -> list[Message]:
+        """The messages with a status change due by ``now``, oldest first, with their
+        ``timeline``."""
 
-    def insert_media(self, row: dict) -> None:
-        """Add a media row (seq, sid, message_sid, account_sid, content_type, url,
-        date_created)."""
+    def insert_media(self, media: Media) -> None:
+        """Add a media row."""
 
-    def media_of(self, message_sid: str) -> list:
-        """The media rows of one message, in the order they were sent."""
+    def media_of(self, message_sid: str) -> list[Media]:
+        """The media of one message, in the order they were sent."""
 
-    def get_media(self, seq: int | None):
-        """The media row numbered ``seq``, or None."""
+    def get_media(self, seq: int | None) -> Media | None:
+        """The media numbered ``seq``, or None."""
 
     def delete_media(self, seq: int) -> None:
         """Delete media row ``seq``."""
@@ -283,16 +289,16 @@ class SqliteStore(Store):
             )
 
     # -- messages ----------------------------------------------------------------------
-    def insert_message(self, row: dict) -> None:
-        values = [row[column] for column in MESSAGE_COLUMNS]
-        values[-2] = fastjson.dumps(row["timeline"]) if row["timeline"] else None
-        self.db.execute(INSERT_MESSAGE, values)
-        self._schedule(row["next_at"])
+    def insert_message(self, message: Message) -> None:
+        timeline = fastjson.dumps(message.timeline) if message.timeline else None
+        self.db.execute(INSERT_MESSAGE, (*_MESSAGE_VALUES(message), timeline, message.next_at))
+        self._schedule(message.next_at)
 
-    def get_message(self, seq: int | None) -> sqlite3.Row | None:
-        return self.db.execute(
+    def get_message(self, seq: int | None) -> Message | None:
+        row = self.db.execute(
             f"SELECT {READ_COLUMNS} FROM messages WHERE seq = ?", (seq,)
         ).fetchone()
+        return None if row is None else Message(**row)
 
     def update_message(self, seq: int, fields: dict) -> None:
         values = dict(fields)
@@ -314,7 +320,7 @@ class SqliteStore(Store):
     def due(self, now: float) -> bool:
         return self._next_due is not None and self._next_due <= now
 
-    def due_messages(self, now: float) -> list[dict]:
+    def due_messages(self, now: float) -> list[Message]:
         rows = self.db.execute(
             "SELECT * FROM messages WHERE next_at IS NOT NULL AND next_at <= ? ORDER BY seq",
             (now,),
@@ -322,7 +328,8 @@ class SqliteStore(Store):
         self._next_due = self.db.execute(  # when the next change after these is due
             "SELECT min(next_at) FROM messages WHERE next_at > ?", (now,)
         ).fetchone()[0]
-        return [dict(row, timeline=json.loads(row["timeline"])) for row in rows]
+        return [Message(**{**dict(row), "timeline": tuple(
+            Step(*step) for step in json.loads(row["timeline"]))}) for row in rows]
 
     def _schedule(self, timestamp: float | None) -> None:
         if timestamp is not None and (self._next_due is None or timestamp < self._next_due):
@@ -337,7 +344,7 @@ class SqliteStore(Store):
                       from_: str | None = None, sent_from: float | None = None,
                       sent_before: float | None = None, before_seq: int | None = None,
                       outbound_only: bool = False, limit: int | None = None,
-                      offset: int = 0) -> list[sqlite3.Row]:
+                      offset: int = 0) -> list[Message]:
         where, args = [], []
         for condition, value in (
             ("account_sid = ?", account_sid), ("to_number = ?", to),
@@ -353,24 +360,25 @@ class SqliteStore(Store):
         if where:
             query += " WHERE " + " AND ".join(where)
         query += " ORDER BY seq DESC LIMIT ? OFFSET ?"
-        return self.db.execute(query, (*args, -1 if limit is None else limit, offset)).fetchall()
+        rows = self.db.execute(query, (*args, -1 if limit is None else limit, offset))
+        return [Message(**row) for row in rows]
 
     # -- media -------------------------------------------------------------------------
-    def insert_media(self, row: dict) -> None:
+    def insert_media(self, media: Media) -> None:
         self.db.execute(
             "INSERT INTO media (seq, sid, message_sid, account_sid, content_type, url,"
-            " date_created) VALUES (:seq, :sid, :message_sid, :account_sid, :content_type,"
-            " :url, :date_created)",
-            row,
+            " date_created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _MEDIA_VALUES(media),
         )
 
-    def media_of(self, message_sid: str) -> list[sqlite3.Row]:
-        return self.db.execute(
-            "SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,)
-        ).fetchall()
+    def media_of(self, message_sid: str) -> list[Media]:
+        rows = self.db.execute(
+            "SELECT * FROM media WHERE message_sid = ? ORDER BY seq", (message_sid,))
+        return [Media(**row) for row in rows]
 
-    def get_media(self, seq: int | None) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM media WHERE seq = ?", (seq,)).fetchone()
+    def get_media(self, seq: int | None) -> Media | None:
+        row = self.db.execute("SELECT * FROM media WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else Media(**row)
 
     def delete_media(self, seq: int) -> None:
         self.db.execute("DELETE FROM media WHERE seq = ?", (seq,))
