@@ -14,7 +14,6 @@ from helpers.emulator.rules.callbacks import CLAIM_LEASE
 from helpers.emulator.runtime.callbacks import (
     CallbackDispatcher,
     deliver_due_callbacks,
-    dispatcher_for,
 )
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL
 from helpers.emulator.state.clock import Clock
@@ -28,7 +27,7 @@ def in_process(emulator) -> Client:
 
 def attempts_of(emulator, message_sid, status):
     return [(a["attempt"], a["http_status"], a["outcome"])
-            for a in dispatcher_for(emulator).attempts_for()
+            for a in emulator.callback_attempts()
             if a["message_sid"] == message_sid and a["message_status"] == status]
 
 

@@ -70,15 +70,6 @@ class CallbackDispatcher:
             return [self._attempt(callback) for callback in self.emulator.pending_callbacks()
                     if self.emulator.claim_callback(callback["id"])]
 
-    def attempts_for(self, account_sid: str | None = None, since: int = 0,
-                     until: int | None = None) -> list[dict]:
-        """Logged attempts, oldest first: of one account, and/or with `since < seq <= until`.
-
-        The log is in the emulator's store, so it includes attempts made by other processes
-        sharing its state file (the server and a notebook kernel).
-        """
-        return self.emulator.callback_attempts(account_sid, since, until)
-
     def _attempt(self, callback: dict) -> dict:
         key = str(callback["id"])
         number = callback["attempts"] + 1  # counted in the store: any process may retry it
