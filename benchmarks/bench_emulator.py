@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_emulator.py [--n 500] [--rounds 40] [--file] [--profile]
 
 The floor answers every request with a canned 201 message, so it measures the twilio
-library's own cost; the ratio says how much of that speed the emulator keeps (target >= 50%).
+library's own cost; the ratio says how much of that speed the emulator keeps (a guard, not a
+target: >= 30% in memory; see ARCHITECTURE.md).
 Both sides run in many short alternating rounds, timed in CPU seconds of this process, and
 the best round of each counts: on a shared machine a few long rounds gave ratios 10 points
 apart from one run to the next, 40 short ones agree within about 3.
@@ -94,7 +95,7 @@ def main() -> None:
     store = "sqlite file, WAL" if args.file else "in memory"
     print(f"creates/s, no-op HttpClient (floor): {floor:,.0f}")
     print(f"creates/s, emulator ({store}):  {emulated:,.0f}")
-    print(f"ratio emulator/floor: {emulated / floor:.0%} (target >= 50%)")
+    print(f"ratio emulator/floor: {emulated / floor:.0%} (guard: >= 30% in memory)")
     print(f"page faults per create: floor {faults[0]:.2f}, emulator {faults[1]:.2f}")
 
 
