@@ -39,8 +39,8 @@ def emulator_client(folder: str, http: bool):
                                http_client=EmulatorHttpClient(emulator))
         return
     from helpers.emulator.transports.http.app import create_app
-    from helpers.emulator.transports.http.background import BackgroundServer
     from helpers.emulator.transports.remote import EmulatorServerHttpClient
+    from helpers.webserver import BackgroundServer
 
     with BackgroundServer(create_app(emulator, deliver_callbacks=False)) as server:
         yield emulator, Client(UPGRADED.sid, UPGRADED.auth_token,

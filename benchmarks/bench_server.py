@@ -18,8 +18,8 @@ from helpers.emulator import Emulator
 from helpers.emulator.seed import DEFAULT_TO, UPGRADED
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.background import BackgroundServer
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
+from helpers.webserver import BackgroundServer
 
 SHORT_CODE = UPGRADED.number("short_code").phone_number
 

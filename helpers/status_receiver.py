@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from .emulator.runtime.callbacks import SIGNATURE_HEADER
-from .emulator.transports.http.background import BackgroundServer
+from .facts import SIGNATURE_HEADER
+from .webserver import BackgroundServer
 
 
 class StatusReceiver:

@@ -20,11 +20,11 @@ def serve(port: int, db: Path, host: str) -> int:
     """Run the server in the foreground until Ctrl+C (the port is bound before the banner)."""
     import uvicorn
 
+    from ..webserver import UvicornServer, listen_fast
     from . import Emulator
     from .state.clock import Clock
     from .state.store import StateFileError
     from .transports.http.app import create_app
-    from .transports.http.background import UvicornServer, listen_fast
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listen_fast(listener)

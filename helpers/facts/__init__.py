@@ -64,9 +64,11 @@ from .sending import (
     message_price,
     sender_kind,
 )
+from .web import DEMO_MEDIA_HOST, SIGNATURE_HEADER, is_demo_media
 
 __all__ = [
     "ACCOUNT_MMS_MPS", "CATALOG", "DEFAULT_PAGE_SIZE", "DEFAULT_VALIDITY_PERIOD",
+    "DEMO_MEDIA_HOST", "SIGNATURE_HEADER", "is_demo_media",
     "DELIVERY_ERRORS", "E164_MAX_DIGITS", "FAILURE_NUMBERS", "GSM7_BASIC", "GSM7_EXTENSION",
     "IMAGE_TYPES", "LONG_CODE_MPS", "MAGIC_FROM", "MAGIC_FROM_OK", "MAGIC_TO", "MAX_BODY",
     "MAX_IMAGE_MB", "MAX_MEDIA", "MAX_OTHER_MEDIA_KB", "MAX_PAGE_SIZE", "MORE_INFO",

@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from ..config import get_settings
-from ..emulator.inbox.view import is_demo_media
-from ..facts import MAX_MEDIA, invalid_media_urls, too_many_media
+from ..facts import MAX_MEDIA, invalid_media_urls, is_demo_media, too_many_media
 
 DEMO_IMAGE = Path(__file__).resolve().parent.parent / "emulator" / "inbox" / "static" / "owl.png"
 _IMG_STYLE = "max-height:120px;max-width:160px;margin:4px;border:1px solid #ccc"

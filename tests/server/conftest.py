@@ -7,9 +7,9 @@ from helpers.emulator import Emulator
 from helpers.emulator.seed import TRIAL, UPGRADED
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.background import BackgroundServer
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from helpers.status_receiver import StatusReceiver
+from helpers.webserver import BackgroundServer
 
 
 def start_server(db_path, deliver_callbacks: bool = False) -> BackgroundServer:

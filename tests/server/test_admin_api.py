@@ -122,8 +122,8 @@ def test_chaos_timeout_is_a_real_read_timeout_and_may_still_have_sent(db_path):
     from helpers.emulator import Emulator
     from helpers.emulator.state.clock import Clock
     from helpers.emulator.transports.http.app import create_app
-    from helpers.emulator.transports.http.background import BackgroundServer
     from helpers.emulator.transports.remote import EmulatorServerHttpClient
+    from helpers.webserver import BackgroundServer
 
     emulator = Emulator(str(db_path), clock=Clock())
     emulator.set_chaos(ptimeout=1.0, seed=3)

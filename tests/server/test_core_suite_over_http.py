@@ -9,7 +9,7 @@ import pytest
 
 from helpers.emulator import Emulator, seed
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.background import BackgroundServer
+from helpers.webserver import BackgroundServer
 from tests.emulator import (
     test_accounts_and_numbers,
     test_lifecycle,

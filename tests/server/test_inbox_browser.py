@@ -15,7 +15,7 @@ from helpers.emulator.runtime.callbacks import deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.background import BackgroundServer
+from helpers.webserver import BackgroundServer
 
 from .conftest import client_for
 

@@ -20,7 +20,7 @@ from helpers import launch
 from helpers.emulator import Emulator
 from helpers.emulator.inbox.proxy import setup_emulator_proxy
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.background import BackgroundServer
+from helpers.webserver import BackgroundServer
 
 REPO = Path(__file__).resolve().parents[2]
 

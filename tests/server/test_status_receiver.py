@@ -6,7 +6,8 @@ import pytest
 import requests
 from twilio.request_validator import RequestValidator
 
-from helpers.emulator.runtime.callbacks import SIGNATURE_HEADER, compute_signature
+from helpers.emulator.runtime.callbacks import compute_signature
+from helpers.facts import SIGNATURE_HEADER
 from helpers.status_receiver import StatusReceiver
 
 TOKEN = "12345"

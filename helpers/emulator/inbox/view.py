@@ -6,13 +6,10 @@ a second while an inbox is open.
 """
 
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from helpers.segments import count_segments
 
 from .. import seed
-
-DEMO_HOST = "demo.twilio.com"
 
 
 def conversations(emulator, account_sid: str | None = None,
@@ -41,7 +38,3 @@ def accounts() -> list[dict]:
     return [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type}
             for a in seed.ACCOUNTS]
 
-
-def is_demo_media(url: str) -> bool:
-    """True for the seeded demo media (served from the bundled owl picture, offline)."""
-    return urlsplit(url).hostname == DEMO_HOST

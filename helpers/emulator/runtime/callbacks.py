@@ -16,10 +16,10 @@ from hashlib import sha1
 
 import requests
 
+from ...facts import SIGNATURE_HEADER
 from .. import seed
 from ..rules.callbacks import CLAIM_LEASE
 
-SIGNATURE_HEADER = "X-Twilio-Signature"
 USER_AGENT = "TwilioProxy/1.1"
 TOKENS = {account.sid: account.auth_token for account in seed.ACCOUNTS}  # signing keys
 

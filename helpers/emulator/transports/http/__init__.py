@@ -6,5 +6,5 @@
 - `routes_inbox.py`: the inbox page, its static files, media and live-event stream.
 - `admin_input.py`: `AdminInputError` (a 400 saying what to send) and `json_body`.
 - `service.py`: `EmulatorService`, the state the routes share (callbacks, live updates).
-- `background.py`: uvicorn on a socket: `BackgroundServer` (a thread) and `UvicornServer`.
+(uvicorn itself runs through `helpers/webserver.py`, shared with the status receiver.)
 """

@@ -9,8 +9,9 @@ from starlette.responses import FileResponse, RedirectResponse, Response, Stream
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from helpers.facts import is_demo_media
+
 from ...inbox import STATIC, TEMPLATES
-from ...inbox.view import is_demo_media
 from .admin_input import AdminInputError
 from .service import EmulatorService, service_of
 

@@ -1,6 +1,6 @@
-"""uvicorn on a socket we bind ourselves: `BackgroundServer` (a daemon thread, for tests, the
-status receiver and benchmarks) and `UvicornServer` (which `python -m helpers.emulator serve`
-runs in the foreground)."""
+"""uvicorn on a socket we bind ourselves, for any of the course's web apps: `BackgroundServer`
+(a daemon thread: the status receiver of notebook 05, tests, benchmarks) and `UvicornServer`
+(which `python -m helpers.emulator serve` runs in the foreground)."""
 
 import socket
 import threading
