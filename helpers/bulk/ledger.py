@@ -105,9 +105,17 @@ class Ledger:
         for entry in batch:
             entry[2] = outcome
 
+    def campaign_start(self, campaign: str) -> float | None:
+        """When the campaign began (by Twilio's clock), None if the ledger has no such campaign."""
+        with self._lock:
+            row = self._db.execute("SELECT created FROM campaigns WHERE id = ?",
+                                   (campaign,)).fetchone()
+        return row[0] if row else None
+
     def open_campaign(self, account_sid, body, from_, messaging_service_sid, media_url,
                       now: float) -> tuple[str, float]:
-        """The campaign's id and creation time, creating it the first time."""
+        """The campaign's id and start time, creating it (begun at `now`, Twilio's time) the
+        first time; a campaign already in the ledger keeps its original start."""
         campaign = campaign_id(account_sid, body, from_, messaging_service_sid, media_url)
         with self._lock:
             self._db.execute(

@@ -8,6 +8,12 @@ Each recipient goes through one worker thread:
 3. Record `sent` (SID, status) or `refused` (Twilio's error code). A 429 or a connect
    timeout was never processed: back off (honouring Retry-After) and send again. A 5xx, a read
    timeout or a dropped connection may have created the message: back off, then go to 1.
+
+"Its message" is one with the campaign's body and sender created since the campaign began, by
+Twilio's clock: the start is the `Date` header of a Twilio answer received before the first
+send (stored in the ledger, so a resumed campaign keeps it), never the computer's clock, which
+may be hours off (VMs, WSL) and would then either miss the message and send it twice or match
+an older one.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import threading
 import weakref
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -27,7 +35,7 @@ from twilio.rest import Client
 from helpers.client import is_emulated
 from helpers.facts import TRIAL_PREFIX
 
-from .ledger import DEFAULT_LEDGER, DONE_STATES, Ledger, Outcome
+from .ledger import DEFAULT_LEDGER, DONE_STATES, Ledger, Outcome, campaign_id
 from .pacing import EmulatorClock, RealClock, TokenBucket
 from .plan import Plan, plan_bulk
 from .report import BulkResult
@@ -36,7 +44,8 @@ BACKOFF_BASE = 0.5
 BACKOFF_CAP = 20.0
 MAX_ATTEMPTS = 6
 SCAN_LIMIT = 200
-CLOCK_SLACK = 120.0
+DATE_SLACK = 2.0  # Twilio's Date and date_created are whole seconds (and from different hosts)
+CLOCK_SLACK = 120.0  # only without a Date header: the start then comes from the local clock
 LATENCY_TO_HIDE = 0.4
 REQUEST_TIMEOUT = 30.0
 MEMORY_LEDGERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -76,13 +85,28 @@ class RecordingHttpClient(HttpClient):
         self._local.headers = response.headers or {}
         return response
 
+    def _header(self, name: str) -> str | None:
+        headers = {k.lower(): v for k, v in getattr(self._local, "headers", {}).items()}
+        return headers.get(name)
+
     def retry_after(self) -> float | None:
         """Seconds from the Retry-After header of this thread's last response, if any."""
-        headers = {k.lower(): v for k, v in getattr(self._local, "headers", {}).items()}
         try:
-            return float(headers["retry-after"])
-        except (KeyError, ValueError):
+            return float(self._header("retry-after"))
+        except (TypeError, ValueError):
             return None
+
+    def date(self) -> float | None:
+        """Twilio's clock: the Date header of this thread's last response (epoch seconds), if
+        it has exactly one valid date (two servers' Dates joined by a comma do not count)."""
+        value = self._header("date")
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if value.count(",") > 1:
+            return None
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def emulator_of(client):
@@ -168,10 +192,29 @@ class BulkSender:
         self.clock = SettledClock(clock, self.flights) if clock.simulated else clock
         self.bucket = TokenBucket(plan.mps, self.clock)
         self.random = random.Random(seed)
-        self.campaign, self.since = ledger.open_campaign(
-            client.account_sid, plan.body, from_, messaging_service_sid, plan.media_url,
-            clock.now()
-        )
+        key = (client.account_sid, plan.body, from_, messaging_service_sid, plan.media_url)
+        since = ledger.campaign_start(campaign_id(*key))
+        self.slack = DATE_SLACK
+        if since is None:
+            since = self.twilio_now()
+        self.campaign, self.since = ledger.open_campaign(*key, since)
+
+    def twilio_now(self) -> float:
+        """Now by Twilio's clock: the Date header of an account fetch, before anything is
+        sent, so every message of the campaign is created at or after it. Without a Date
+        (unreachable, or a transport that drops it) the local clock, with CLOCK_SLACK."""
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                self.client.api.v2010.accounts(self.client.account_sid).fetch()
+            except (TwilioException, requests.exceptions.RequestException):
+                self.clock.sleep(self.backoff(attempt, self.http.retry_after()))
+                continue
+            date = self.http.date()
+            if date is not None:
+                return date
+            break
+        self.slack = CLOCK_SLACK
+        return self.clock.now()
 
     def params(self, to: str) -> dict:
         params = {"to": to}
@@ -200,15 +243,16 @@ class BulkSender:
                            error_code=message.error_code, error_message=message.error_message)
 
     def matches(self, message) -> bool:
-        """Is `message` this campaign's message (same body, sender, created since it began)?
-        A message without a date counts: better skip a recipient than message them twice."""
+        """Is `message` this campaign's message (same body, sender, created since it began by
+        Twilio's clock)? A message without a date counts: better skip a recipient than
+        message them twice."""
         body = (message.body or "").removeprefix(TRIAL_PREFIX)
         created = message.date_created
         return (
             body == self.plan.body
             and (not self.service or message.messaging_service_sid == self.service)
             and str(message.direction).startswith("outbound")
-            and (created is None or created.timestamp() >= self.since - CLOCK_SLACK)
+            and (created is None or created.timestamp() >= self.since - self.slack)
         )
 
     def find_existing(self, to: str):

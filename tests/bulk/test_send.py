@@ -1,8 +1,10 @@
 """send_bulk(): exactly one message per recipient or a recorded failure, whatever goes wrong."""
 
 from collections import Counter
+from email.utils import parsedate_to_datetime
 
 import pytest
+from twilio.base.exceptions import TwilioRestException
 from twilio.http import HttpClient
 from twilio.rest import Client
 
@@ -10,10 +12,12 @@ from helpers.bulk import (
     BulkAborted,
     ConfirmationRequired,
     EmulatorClock,
+    Ledger,
     LedgerMismatch,
     send_bulk,
 )
 from helpers.emulator import Emulator, EmulatorHttpClient, seed
+from helpers.emulator.state.clock import START
 
 from .conftest import ACCOUNT, LONG_CODE, SHORT_CODE, numbers
 
@@ -247,3 +251,70 @@ def test_a_bad_worker_count_is_refused_before_anything_is_sent(emulator, client,
         send_bulk(client, numbers(3), "hi", from_=LONG_CODE, ledger=ledger, workers=workers,
                   progress=False)
     assert emulator.outbox() == []
+
+
+class SkewedClock(EmulatorClock):
+    """The laptop's clock, `skew` seconds off the emulator's (Twilio's); sleeping still moves
+    the emulator's clock, as waiting would."""
+
+    def __init__(self, emulator, skew: float):
+        super().__init__(emulator)
+        self.skew = skew
+
+    def now(self) -> float:
+        return super().now() + self.skew
+
+
+def created_since(emulator, start: float) -> dict[str, list[str]]:
+    """Each recipient's messages (SIDs) created at or after `start`, by the emulator's clock."""
+    found: dict[str, list[str]] = {}
+    for message in emulator.outbox(ACCOUNT.sid):
+        if parsedate_to_datetime(message["date_created"]).timestamp() >= start:
+            found.setdefault(message["to"], []).append(message["sid"])
+    return found
+
+
+def test_the_emulator_dates_every_answer_by_its_own_clock(emulator, client):
+    emulator.clock.advance(3600)
+    client.messages.create(to=numbers(1)[0], from_=SHORT_CODE, body=BODY)
+    assert client.http_client.last_response.headers["Date"] == "Mon, 06 Jan 2025 16:00:00 GMT"
+    with pytest.raises(TwilioRestException):
+        client.messages("SM" + "0" * 32).fetch()
+    assert client.http_client.last_response.headers["Date"] == "Mon, 06 Jan 2025 16:00:00 GMT"
+
+
+@pytest.mark.parametrize("skew_hours", [3, -3])
+def test_a_laptop_clock_hours_off_never_sends_twice_nor_skips(emulator, client, ledger,
+                                                              skew_hours):
+    """The campaign's start comes from Twilio's Date header, not the laptop's clock. Ahead, a
+    local start would be later than the message a read timeout hid (sent twice); behind, it
+    would match last hour's message with the same body after a 500 (recipient skipped)."""
+    recipients = numbers(60)
+    for to in recipients[::2]:  # an hour ago, the same announcement by a plain loop
+        client.messages.create(to=to, from_=SHORT_CODE, body=BODY)
+    emulator.clock.advance(3600)
+    start = emulator.clock.timestamp()
+    clock = SkewedClock(emulator, skew_hours * 3600)
+    emulator.set_chaos(p500=0.15, ptimeout=0.3, seed=11)
+    first = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger, workers=4,
+                      progress=False, seed=11, clock=clock)
+    assert sum(1 for o in first.outcomes if o.attempts > 1) >= 10  # chaos did strike
+    emulator.set_chaos()
+    again = send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=ledger,
+                      progress=False, clock=clock)
+    new = created_since(emulator, start)
+    assert {to: len(sids) for to, sids in new.items()} == dict.fromkeys(recipients, 1)
+    assert {o.recipient: o.sid for o in again.outcomes} == {to: new[to][0] for to in recipients}
+    assert messages_per_recipient(emulator) == Counter(
+        {to: 2 if i % 2 == 0 else 1 for i, to in enumerate(recipients)})
+
+
+def test_a_resumed_campaign_keeps_its_start(emulator, client, ledger):
+    recipients = numbers(6)
+    send_bulk(client, recipients[:3], BODY, from_=SHORT_CODE, ledger=ledger, progress=False)
+    emulator.clock.advance(600)
+    book = Ledger(ledger)
+    (start,) = book._db.execute("SELECT created FROM campaigns").fetchone()
+    assert start == START.timestamp()  # the emulator's time at the first run (its Date header)
+    send_bulk(client, recipients, BODY, from_=SHORT_CODE, ledger=book, progress=False)
+    assert book._db.execute("SELECT created FROM campaigns").fetchone() == (start,)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
@@ -98,18 +100,28 @@ def _route(method: str, url: str) -> Route:
     raise TwilioError(20404, path=parts.path)
 
 
-def _render(status: int, payload: dict | str | None) -> tuple[int, str, dict]:
-    """Encode a handler's answer; a ``str`` payload is JSON text already."""
+def http_date(now: float) -> str:
+    """``now`` as an HTTP ``Date`` header (RFC 7231: ``Mon, 06 Jan 2025 15:00:00 GMT``)."""
+    return format_datetime(datetime.fromtimestamp(now, UTC), usegmt=True)
+
+
+def _render(status: int, payload: dict | str | None,
+            now: float | None = None) -> tuple[int, str, dict]:
+    """Encode a handler's answer; a ``str`` payload is JSON text already. Twilio dates every
+    answer by its own clock (``Date``); here that is the emulator's clock, ``now``."""
     if payload is None or isinstance(payload, str):
         text = payload or ""
     else:
         text = fastjson.dumps(payload)
-    return status, text, dict(JSON_HEADERS)
+    headers = dict(JSON_HEADERS)
+    if now is not None:
+        headers["Date"] = http_date(now)
+    return status, text, headers
 
 
-def error_response(error: TwilioError) -> tuple[int, str, dict]:
-    """Twilio's answer for ``error``: its status, JSON body and headers."""
-    return _render(error.status, error.body())
+def error_response(error: TwilioError, now: float | None = None) -> tuple[int, str, dict]:
+    """Twilio's answer for ``error``: its status, JSON body and headers (``Date`` if ``now``)."""
+    return _render(error.status, error.body(), now)
 
 
 def dispatch(
@@ -131,9 +143,9 @@ def dispatch(
                           route.account, queue_window)
         with store.transaction():
             apply_due(store, now)
-            return _render(*route.handler(store, request, *route.sids))
+            return _render(*route.handler(store, request, *route.sids), now)
     except TwilioError as error:
-        return error_response(error)
+        return error_response(error, now)
     except Exception:  # a bug in the emulator: answer like Twilio's 500, keep the traceback
         log.exception("emulator failed on %s %s", method, url)
-        return error_response(TwilioError(20500))
+        return error_response(TwilioError(20500), now)
