@@ -129,7 +129,8 @@ class Store(Protocol):
         """Queue a status callback (pending), due at ``due_at``."""
 
     def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
-        """Pending callbacks due by ``now``, and claims made before ``stale_before``."""
+        """Pending callbacks due by ``now``, and claims made before ``stale_before``, each
+        with ``message_failures``: failed attempts so far at all callbacks of its message."""
 
     def callbacks_in_flight(self, stale_before: float) -> int:
         """How many callbacks are claimed (by any process) since ``stale_before``."""
@@ -405,8 +406,11 @@ class SqliteStore(Store):
 
     def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
         rows = self.db.execute(
-            "SELECT id, message_sid, account_sid, url, params, due_at, attempts FROM callbacks"
-            " WHERE (state = 'pending' AND due_at <= ?)"
+            "SELECT id, message_sid, account_sid, url, params, due_at, attempts,"
+            " (SELECT SUM(CASE sibling.state WHEN 'delivered' THEN sibling.attempts - 1"
+            "   ELSE sibling.attempts END) FROM callbacks AS sibling"
+            "  WHERE sibling.message_sid = callbacks.message_sid) AS message_failures"
+            " FROM callbacks WHERE (state = 'pending' AND due_at <= ?)"
             " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
             (now, stale_before),
         ).fetchall()

@@ -83,7 +83,9 @@ async def clock(request: Request) -> Response:
 
 async def callbacks(request: Request) -> Response:
     service = service_of(request)
-    account = request.query_params.get("account_sid") or None
+    account = request.query_params.get("account_sid")
+    if not account:  # one account's attempts only: the log tells which local ports answer
+        raise AdminInputError("Send ?account_sid=AC...: the log lists one account's attempts.")
     return JSONResponse({"attempts": await service.call(service.emulator.callback_attempts,
                                                         account)})
 

@@ -1,8 +1,9 @@
 """`EmulatorService`: the running emulator behind the app, shared by every route.
 
-It runs the background task (deliver due status callbacks, publish changes) and fans live
+It runs the background task (start due status callbacks, publish changes) and fans live
 updates out to the inbox pages' event streams. Emulator calls block (sqlite), so they run in
-a worker thread (`call`).
+a worker thread (`call`). Callback POSTs run on the dispatcher's own worker threads: the task
+only starts them, so a callback URL that stalls never holds up the inbox's updates.
 """
 
 import asyncio
@@ -20,7 +21,11 @@ log = logging.getLogger(__name__)
 
 def service_of(request: Request) -> "EmulatorService":
     """The service of the app answering `request` (set by `create_app`)."""
-    return request.app.state.service
+    service = request.app.state.service
+    server = request.scope.get("server")
+    if server and server[1] is not None:  # the address this request reached us at
+        service.serving_at(server[1])
+    return service
 
 
 class EmulatorService:
@@ -43,6 +48,10 @@ class EmulatorService:
         """Run a (blocking, sqlite) emulator call in a worker thread."""
         return await to_thread.run_sync(function, *args)
 
+    def serving_at(self, port: int) -> None:
+        """The server listens on `port`: callbacks to it (on any local address) are refused."""
+        self.dispatcher.own_ports.add(port)
+
     def poke(self) -> None:
         """Something changed: look now rather than at the next tick."""
         self._wake.set()
@@ -57,7 +66,7 @@ class EmulatorService:
             self._wake.clear()
             try:
                 if self.deliver_callbacks:
-                    await self.call(self.dispatcher.deliver_due)
+                    await self.call(self.dispatcher.deliver_due, False)  # start, not wait
                 if self._subscribers:
                     await self.publish_changes()
             except Exception:  # keep serving; the next tick tries again
