@@ -143,7 +143,12 @@ def count_segments(body: str, smart_encoding: bool = False) -> SegmentCount:
         length = len(body)  # the usual text message: one segment of plain ASCII (or none)
         return SegmentCount(1 if body else 0, "GSM-7", length, length, (), (body,) if body else (),
                             body)
+    if len(body) > _CACHED_LENGTH:  # a rare long text (an MMS converted to links) stays out
+        return _count_segments.__wrapped__(body, smart_encoding)
     return _count_segments(body, smart_encoding)
+
+
+_CACHED_LENGTH = 2000  # characters: the cache stays under 4096 x 2000 characters
 
 
 @lru_cache(maxsize=4096)

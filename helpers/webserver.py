@@ -2,11 +2,75 @@
 (a daemon thread: the status receiver of notebook 05, tests, benchmarks) and `UvicornServer`
 (which `python -m helpers.emulator serve` runs in the foreground)."""
 
+import logging
 import socket
 import threading
 import time
 
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+HEAD_TIMEOUT = 10.0
+"""Seconds a connection may take to send a complete request head (a real client takes
+milliseconds); then it is closed with one log line. uvicorn itself waits forever."""
+
+KEEP_ALIVE = 5.0
+"""Seconds an idle keep-alive connection is kept (uvicorn's default)."""
+
+MAX_HEAD_BYTES = 16 * 1024
+"""Bytes of request line and headers (h11's limit; a longer head gets a 400)."""
+
+log = logging.getLogger(__name__)
+
+
+class BoundedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol, plus a deadline for each request head: a half-sent request
+    (slowloris) is closed after ``HEAD_TIMEOUT`` with one log line, never held forever."""
+
+    head_timeout = HEAD_TIMEOUT
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self._await_head()
+
+    def _await_head(self) -> None:
+        self._head_cycle = self.cycle
+        self._head_deadline = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _head_arrived(self) -> None:
+        if self._head_deadline is not None and self.cycle is not self._head_cycle:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        self._head_arrived()
+
+    def on_response_complete(self) -> None:
+        if not self.transport.is_closing():
+            self._await_head()  # the next request on this connection gets its own deadline
+        super().on_response_complete()
+        self._head_arrived()  # a pipelined request may have been read already
+
+    def connection_lost(self, exc) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+        super().connection_lost(exc)
+
+    def _head_timed_out(self) -> None:
+        self._head_deadline = None
+        if not self.transport.is_closing():
+            client = f"{self.client[0]}:{self.client[1]}" if self.client else "a client"
+            log.warning("%s sent no complete request within %g s: connection closed.",
+                        client, self.head_timeout)
+            self.transport.close()
+
+
+def server_config(app, **options) -> uvicorn.Config:
+    """uvicorn's config for the course's servers: bounded heads (size and time), keep-alive."""
+    return uvicorn.Config(app, http=BoundedH11Protocol, timeout_keep_alive=KEEP_ALIVE,
+                          h11_max_incomplete_event_size=MAX_HEAD_BYTES, **options)
 
 
 def listen_fast(listener: socket.socket) -> None:
@@ -39,8 +103,8 @@ class BackgroundServer:
             raise OSError(error.errno, f"Cannot listen on {host}:{port} ({error.strerror}): "
                                        "pick another port.") from None
         self.host, self.port = self._socket.getsockname()
-        config = uvicorn.Config(app, log_config=None, log_level="warning", access_log=False,
-                                timeout_graceful_shutdown=1)
+        config = server_config(app, log_config=None, log_level="warning", access_log=False,
+                               timeout_graceful_shutdown=1)
         self.server = UvicornServer(config)
         self._thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self._socket]},
                                         daemon=True)

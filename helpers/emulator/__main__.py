@@ -18,9 +18,7 @@ def default_db() -> Path:
 
 def serve(port: int, db: Path, host: str) -> int:
     """Run the server in the foreground until Ctrl+C (the port is bound before the banner)."""
-    import uvicorn
-
-    from ..webserver import UvicornServer, listen_fast
+    from ..webserver import UvicornServer, listen_fast, server_config
     from . import Emulator
     from .state.clock import Clock
     from .state.store import StateFileError
@@ -51,7 +49,7 @@ def serve(port: int, db: Path, host: str) -> int:
           f"'http://{host}:{port}'))\n"
           f"  Or set TWILIO_EMULATOR_URL=http://{host}:{port} and call helpers.emulate_twilio()",
           flush=True)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=2)
+    config = server_config(app, log_level="warning", timeout_graceful_shutdown=2)
     try:
         UvicornServer(config).run(sockets=[listener])
     except KeyboardInterrupt:  # uvicorn has shut down cleanly, then re-raised Ctrl+C

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from .api.routing import dispatch, error_response
 from .errors import TwilioError
@@ -20,6 +21,31 @@ from .runtime.chaos import (
 )
 from .state.clock import Clock
 from .state.store import SqliteStore
+
+MAX_URL_TEXT = 8192
+"""Characters in a request URL (query included): more is no Twilio client's request."""
+
+MAX_CREDENTIAL_TEXT = 512
+"""Characters in a basic-auth username, password or Authorization header (a SID is 34, an
+auth token 32, an API key secret 32)."""
+
+
+def _refused(url, headers, auth) -> TwilioError | None:
+    """Twilio's error for a URL no client sends (longer than any real one, or a host that is
+    no host name) or credentials longer than any real ones, before any work (the routing
+    caches are keyed on them)."""
+    if len(url) > MAX_URL_TEXT:
+        return TwilioError(20404, path=f"{url[:60]}... ({len(url)} characters)")
+    try:
+        urlsplit(url).hostname  # noqa: B018 - raises ValueError for "https://[x.twilio.com/"
+    except ValueError:
+        return TwilioError(20404, path=url[:200])
+    if auth and any(len(str(part)) > MAX_CREDENTIAL_TEXT for part in auth):
+        return TwilioError(20003)
+    for key, value in (headers or {}).items():
+        if len(value) > MAX_CREDENTIAL_TEXT and key.lower() == "authorization":
+            return TwilioError(20003)
+    return None
 
 
 class Emulator:
@@ -57,6 +83,9 @@ class Emulator:
         Chaos may answer 429 (``Retry-After``) or 500 without processing, or raise
         ``ChaosTimeout`` before (``processed=False``) or after (``processed=True``) processing.
         """
+        refused = _refused(url, headers, auth)
+        if refused is not None:
+            return error_response(refused)
         outcome = self.chaos.draw()
         if outcome == CONNECT_TIMEOUT:
             raise ChaosTimeout(processed=False)

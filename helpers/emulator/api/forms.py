@@ -9,15 +9,58 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from helpers.facts import MAX_MEDIA
+
 from .. import seed
+from ..errors import TwilioError
 from ..rules.timeline import DEFAULT_QUEUE_WINDOW
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+MAX_PARAMS = 100
+"""Distinct parameters in one request. A create has about 20; more is not a Twilio client."""
+
+MAX_VALUES = MAX_MEDIA + 1
+"""Values kept for a repeated parameter: enough to see "more than ``MAX_MEDIA``" (21623);
+the rest are dropped as they are read, so 500k ``MediaUrl`` cost no more than 11."""
+
+MAX_NUMBER_TEXT = 64
+"""Characters in a ``To`` or ``From``: an E.164 number is 16; 64 leaves room for spaces,
+dashes, parentheses and an alphanumeric sender ID (11)."""
+
+MAX_URL = 4000
+"""Characters in a ``StatusCallback`` or ``MediaUrl``: as ``helpers.facts.is_valid_media_url``
+(browsers and proxies stop near 8k; Twilio's own media URLs are under 200)."""
+
+MAX_SID_TEXT = 64
+"""Characters in a ``MessagingServiceSid`` (a SID is 34)."""
+
+FIELD_LIMITS: dict[str, tuple[int, int, str]] = {  # parameter: (max length, code, field)
+    "To": (MAX_NUMBER_TEXT, 21211, "to"),
+    "From": (MAX_NUMBER_TEXT, 21212, "from_"),
+    "StatusCallback": (MAX_URL, 21609, "url"),
+    "MediaUrl": (MAX_URL, 21620, "url"),
+    "MessagingServiceSid": (MAX_SID_TEXT, 21705, "sid"),
+}
+_SHORTEST_LIMIT = min(limit for limit, _, _ in FIELD_LIMITS.values())
+
+
+def _too_long(key: str, text: str) -> None:
+    """Twilio's error for a ``To``/``From``/URL longer than any real one, before any cache or
+    rule sees it (the message echoes only its start)."""
+    limit, code, field = FIELD_LIMITS.get(key, (len(text), 0, ""))
+    if len(text) > limit:
+        raise TwilioError(code, **{field: f"{text[:40]}... ({len(text)} characters)"})
+
+
 class Form(dict):
     """Request parameters as Twilio reads them: ``form.get(key)`` is a key's first value
-    (a string), ``form.getall(key)`` all of them (``MediaUrl`` repeats)."""
+    (a string), ``form.getall(key)`` all of them (``MediaUrl`` repeats).
+
+    Read in linear time and bounded before any work: at most ``MAX_PARAMS`` distinct
+    parameters (else 20001), ``MAX_VALUES`` values of one, and ``FIELD_LIMITS``.
+    """
 
     __slots__ = ("repeated",)
 
@@ -31,25 +74,46 @@ class Form(dict):
     def _add(self, pairs) -> None:
         for key, value in pairs:
             if type(value) is str and type(key) is str and key not in self:  # the usual case
+                if len(value) > _SHORTEST_LIMIT:
+                    _too_long(key, value)
+                if len(self) >= MAX_PARAMS:
+                    _too_many()
                 self[key] = value if value.isascii() else _wire_text(value)
                 continue
             if value is None:
                 continue
-            if isinstance(value, list | tuple):
-                texts = tuple(_text(v) for v in value if v is not None)
-            else:
-                texts = (_text(value),)
             key = str(key)
-            known = self.getall(key)
-            if len(known) + len(texts) > 1:
-                self.repeated[key] = [*known, *texts]
-            if texts and key not in self:
-                self[key] = texts[0]
+            for item in value if isinstance(value, list | tuple) else (value,):
+                if item is not None:
+                    self._put(key, item)
+
+    def _put(self, key: str, value) -> None:
+        known = self.repeated.get(key)
+        if known is not None:
+            if len(known) < MAX_VALUES:
+                known.append(self._checked(key, value))
+        elif key in self:
+            self.repeated[key] = [self[key], self._checked(key, value)]
+        else:
+            if len(self) >= MAX_PARAMS:
+                _too_many()
+            self[key] = self._checked(key, value)
+
+    @staticmethod
+    def _checked(key: str, value) -> str:
+        text = _text(value)
+        if len(text) > _SHORTEST_LIMIT:
+            _too_long(key, text)
+        return text
 
     def getall(self, key: str) -> list[str]:
         if key in self.repeated:
             return self.repeated[key]
         return [self[key]] if key in self else []
+
+
+def _too_many() -> None:
+    raise TwilioError(20001, detail=f"too many parameters (at most {MAX_PARAMS})")
 
 
 def _text(value) -> str:

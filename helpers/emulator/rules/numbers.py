@@ -20,15 +20,23 @@ OWNERS = {  # every seeded number: (its account, the number)
 }
 
 
-@lru_cache(maxsize=65536)
+MAX_NUMBER_TEXT = 32
+"""Longer text is no number (E.164 is 16 characters), and never reaches the cache."""
+
+
 def parse_number(raw: str) -> tuple[str, str] | None:
     """``(E.164, country)`` for a number Twilio would dial, else None.
 
     Twilio accepts any *possible* number (``+15558675310`` is possible though not assigned);
     a number without ``+`` is read as a US number, the way Twilio reads it for a US sender.
     """
+    return None if len(raw) > MAX_NUMBER_TEXT else _parse_number(raw)
+
+
+@lru_cache(maxsize=4096)
+def _parse_number(raw: str) -> tuple[str, str] | None:
     text = raw.strip()
-    if not text or len(text) > 32 or not any(c.isdigit() for c in text):
+    if not text or not any(c.isdigit() for c in text):
         return None
     try:
         parsed = phonenumbers.parse(text, None if text.startswith("+") else "US")

@@ -6,7 +6,6 @@ and the same sequence of calls sees the same failures.
 
 from __future__ import annotations
 
-import math
 import random
 import threading
 from dataclasses import dataclass
@@ -14,6 +13,9 @@ from dataclasses import dataclass
 OK, TOO_MANY_REQUESTS, SERVER_ERROR = "ok", "429", "500"
 CONNECT_TIMEOUT, READ_TIMEOUT = "connect-timeout", "read-timeout"
 RETRY_AFTER_SECONDS = "1"
+MAX_LATENCY = 10.0
+"""Seconds of added latency at most: more would hang every client (their timeouts are ~10 s)."""
+MAX_SEED = 2**63 - 1
 
 
 class ChaosTimeout(Exception):  # noqa: N818 - mirrors requests' ConnectTimeout/ReadTimeout
@@ -33,12 +35,21 @@ class ChaosSettings:
     seed: int = 0
 
     def __post_init__(self):
-        if not 0 <= self.latency < math.inf:  # NaN would fail every request's sleep
-            raise ValueError(f"latency must be a finite number of seconds >= 0, got {self.latency}")
+        """Validate every field before anything uses them: a bad one changes nothing."""
+        for name in ("latency", "p429", "p500", "ptimeout"):
+            if isinstance(getattr(self, name), bool) or not isinstance(getattr(self, name),
+                                                                       int | float):
+                raise ValueError(f"{name} must be a number, got {getattr(self, name)!r}")
+        if not 0 <= self.latency <= MAX_LATENCY:  # NaN would fail every request's sleep
+            raise ValueError(f"latency must be a number of seconds from 0 to {MAX_LATENCY:g}, "
+                             f"got {self.latency}")
         for name in ("p429", "p500", "ptimeout"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} is a probability between 0 and 1, got {value}")
+        if (isinstance(self.seed, bool) or not isinstance(self.seed, int)
+                or not 0 <= self.seed <= MAX_SEED):
+            raise ValueError(f"seed must be a whole number from 0 to 2**63-1, got {self.seed!r}")
         if self.p429 + self.p500 + self.ptimeout > 1.0:
             raise ValueError("p429 + p500 + ptimeout must not exceed 1")
 

@@ -8,13 +8,19 @@ file so every process sharing it sees the same time.
 
 from __future__ import annotations
 
-import math
+import logging
 import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 START = datetime(2025, 1, 6, 15, 0, 0, tzinfo=UTC)
+YEAR = 365.25 * 24 * 3600
+MAX_ADVANCE = 10 * YEAR
+"""Seconds one ``advance`` may add (a course needs days, not centuries)."""
+MAX_OFFSET = 100 * YEAR
+"""Seconds all advances together may add: dates stay printable (year <= 9999) and finite."""
+log = logging.getLogger(__name__)
 
 
 class Clock:
@@ -29,8 +35,18 @@ class Clock:
         self._listeners: list[Callable[[], None]] = []
 
     def share(self, store) -> None:
-        """Keep the offset in ``store`` (``get_offset``/``add_offset``/``set_offset``)."""
+        """Keep the offset in ``store`` (``get_offset``/``add_offset``/``set_offset``).
+
+        An offset out of range (saved by an older emulator, or edited by hand) is repaired:
+        NaN or negative becomes 0, more than ``MAX_OFFSET`` becomes ``MAX_OFFSET``.
+        """
         self._shared = store
+        offset = store.get_offset()
+        if not 0 <= offset <= MAX_OFFSET:
+            repaired = MAX_OFFSET if offset > MAX_OFFSET else 0.0
+            store.set_offset(repaired)
+            log.warning("The state file's clock offset %r was out of range (0 to %d s): "
+                        "repaired to %d s.", offset, MAX_OFFSET, repaired)
 
     def on_advance(self, listener: Callable[[], None]) -> None:
         """Call ``listener`` after every ``advance`` (the emulator applies due status changes)."""
@@ -51,9 +67,13 @@ class Clock:
 
     def advance(self, seconds: float) -> datetime:
         """Move time forward by ``seconds`` and return the new ``now()``."""
-        if not 0 <= seconds < math.inf:  # NaN or infinity would break every later now()
-            raise ValueError(f"advance() needs a finite number of seconds >= 0, got {seconds}")
+        if not 0 <= seconds <= MAX_ADVANCE:  # NaN or infinity would break every later now()
+            raise ValueError(f"advance() needs a number of seconds from 0 to {MAX_ADVANCE:.0f} "
+                             f"(10 years), got {seconds}")
         with self._lock:
+            if self.offset + seconds > MAX_OFFSET:
+                raise ValueError(f"The clock is {self.offset:.0f} s ahead already; it may be at "
+                                 f"most {MAX_OFFSET:.0f} s (100 years) ahead: reset it first.")
             if self._shared:
                 self._shared.add_offset(seconds)
             else:

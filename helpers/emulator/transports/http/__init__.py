@@ -5,6 +5,7 @@
 - `routes_admin.py`: the JSON admin API at /_emulator/ (messages, clock, chaos, inbound...).
 - `routes_inbox.py`: the inbox page, its static files, media and live-event stream.
 - `admin_input.py`: `AdminInputError` (a 400 saying what to send) and `json_body`.
+- `limits.py`: `RequestLimits`, the middleware bounding each body (1 MB, 10 s) first.
 - `service.py`: `EmulatorService`, the state the routes share (callbacks, live updates).
 (uvicorn itself runs through `helpers/webserver.py`, shared with the status receiver.)
 """

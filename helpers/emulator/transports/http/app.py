@@ -8,9 +8,11 @@ import asyncio
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from . import routes_admin, routes_inbox, routes_twilio
 from .admin_input import AdminInputError, admin_error
+from .limits import RequestLimits
 from .service import EmulatorService
 
 
@@ -32,7 +34,7 @@ def create_app(emulator, poll_interval: float = 0.5, deliver_callbacks: bool = T
             task.cancel()
 
     routes = routes_inbox.routes + routes_admin.routes + routes_twilio.routes
-    app = Starlette(routes=routes, lifespan=lifespan,
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestLimits)],
                     exception_handlers={AdminInputError: admin_error})
     app.state.service = service
     app.state.timeout_hold = timeout_hold

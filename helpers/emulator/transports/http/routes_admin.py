@@ -1,15 +1,19 @@
 """The JSON admin API at /_emulator/: health, messages, accounts, chaos, inbound, clock and
 the log of status-callback attempts (docs/server.md lists them)."""
 
-import math
 import os
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from helpers.facts import MAX_BODY, MAX_MEDIA
+
+from ...api.forms import MAX_NUMBER_TEXT, MAX_URL
 from ...inbox.view import accounts as seeded_accounts
 from ...inbox.view import conversations
+from ...runtime.chaos import MAX_LATENCY
+from ...state.clock import MAX_ADVANCE
 from .admin_input import AdminInputError, json_body
 from .service import service_of
 
@@ -41,8 +45,9 @@ async def chaos(request: Request) -> Response:
         service_of(request).emulator.set_chaos(**settings)
     except (TypeError, ValueError) as exc:
         raise AdminInputError(
-            f"{exc}. Send JSON with any of: latency (seconds), p429, p500, ptimeout "
-            "(probabilities 0-1), seed.") from None
+            f"{exc}. Send JSON with any of: latency (seconds, 0-{MAX_LATENCY:g}), p429, p500, "
+            "ptimeout (probabilities 0-1, summing to at most 1), seed (a whole number "
+            "0 to 2**63-1).") from None
     return JSONResponse({"chaos": settings})
 
 
@@ -59,6 +64,12 @@ async def inbound(request: Request) -> Response:
     if not all(isinstance(text, str) for text in texts):
         raise AdminInputError('"from", "to" and "body" are strings, "media_urls" a list of '
                               f"URL strings: send JSON like {example}.")
+    if (max(len(payload["from"]), len(payload["to"])) > MAX_NUMBER_TEXT
+            or len(payload["body"]) > MAX_BODY or len(media) > MAX_MEDIA
+            or any(len(url) > MAX_URL for url in media)):
+        raise AdminInputError(f'"from" and "to" are phone numbers (at most {MAX_NUMBER_TEXT} '
+                              f'characters), "body" at most {MAX_BODY} characters, '
+                              f'"media_urls" at most {MAX_MEDIA} URLs of at most {MAX_URL}.')
     try:
         message = await service.call(service.emulator.inbound, payload["from"], payload["to"],
                                      payload["body"], tuple(media))
@@ -73,9 +84,13 @@ async def clock(request: Request) -> Response:
     if request.method == "POST":
         seconds = (await json_body(request)).get("advance")
         if (isinstance(seconds, bool) or not isinstance(seconds, int | float)
-                or not 0 <= seconds < math.inf):  # JSON may carry NaN and Infinity
-            raise AdminInputError('Send JSON like {"advance": 5}: seconds, a number >= 0.')
-        await service.call(service.emulator.clock.advance, seconds)
+                or not 0 <= seconds <= MAX_ADVANCE):  # JSON may carry NaN and Infinity
+            raise AdminInputError(f'Send JSON like {{"advance": 5}}: seconds, a number from 0 '
+                                  f"to {MAX_ADVANCE:.0f} (10 years).")
+        try:
+            await service.call(service.emulator.clock.advance, seconds)
+        except ValueError as exc:  # the clock would be more than 100 years ahead
+            raise AdminInputError(str(exc)) from None
         service.poke()
     now = await service.call(service.emulator.clock.now)
     return JSONResponse({"now": now.isoformat()})

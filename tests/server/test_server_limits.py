@@ -1,0 +1,129 @@
+"""Limits of the HTTP server before any work (issue 14, items 4-5): body size and time,
+half-sent requests, bounded admin inputs that change nothing when refused."""
+
+import json
+import logging
+import socket
+import time
+
+import httpx
+import pytest
+
+from helpers.emulator.seed import DEFAULT_TO, UPGRADED
+from helpers.emulator.transports.http.limits import MAX_BODY_BYTES
+from helpers.webserver import BoundedH11Protocol
+
+MESSAGES = f"/2010-04-01/Accounts/{UPGRADED.sid}/Messages.json"
+AUTH = (UPGRADED.sid, UPGRADED.auth_token)
+FROM = UPGRADED.number("short_code").phone_number
+
+
+def http(server):
+    return httpx.Client(base_url=server.url, timeout=5)
+
+
+def create(client):
+    return client.post(MESSAGES, auth=AUTH, data={"To": DEFAULT_TO, "From": FROM, "Body": "hi"})
+
+
+def test_a_body_over_1_mb_is_413_with_a_twilio_shaped_error(server):
+    with http(server) as client:
+        answer = client.post(MESSAGES, auth=AUTH, content=b"x" * (50 * 1024 * 1024))
+        assert answer.status_code == 413
+        assert set(answer.json()) == {"code", "message", "more_info", "status"}
+        assert str(MAX_BODY_BYTES) in answer.json()["message"]
+        assert create(client).status_code == 201
+
+
+def test_a_streamed_body_over_1_mb_is_413(server):
+    def chunks():
+        for _ in range(40):
+            yield b"MediaUrl=" + b"a" * 65536 + b"&"
+    with http(server) as client:
+        answer = client.post(MESSAGES, auth=AUTH, content=chunks())
+        assert answer.status_code == 413
+
+
+def test_many_media_urls_over_http_are_21623_quickly(server):
+    media = "&".join(["MediaUrl=https://e.com/a.png"] * 30_000)
+    body = f"To={DEFAULT_TO}&From={FROM}&Body=hi&{media}"
+    with http(server) as client:
+        started = time.perf_counter()
+        answer = client.post(MESSAGES, auth=AUTH, content=body,
+                             headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert answer.json()["code"] == 21623
+        assert time.perf_counter() - started < 2
+
+
+def _half_sent(server, data: bytes) -> socket.socket:
+    sock = socket.create_connection((server.host, server.port), timeout=5)
+    sock.sendall(data)
+    return sock
+
+
+def test_half_sent_requests_are_closed_with_one_log_line(server, monkeypatch, caplog):
+    monkeypatch.setattr(BoundedH11Protocol, "head_timeout", 0.3)
+    monkeypatch.setattr("helpers.emulator.transports.http.limits.BODY_TIMEOUT", 0.3)
+    app = server.server.config.app
+    caplog.set_level(logging.WARNING)
+    head = _half_sent(server, b"POST " + MESSAGES.encode() + b" HTTP/1.1\r\nHost: x\r\n")
+    body = _half_sent(server, b"POST " + MESSAGES.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Length: 100\r\n\r\nTo=")
+    assert app is not None
+    assert head.recv(100) == b""  # closed by the server, no answer
+    answer = body.recv(4096)  # the body deadline is the middleware's own (10 s by default)
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
+    head.close()
+    body.close()
+    time.sleep(0.2)
+    assert "Traceback" not in caplog.text
+    assert "sent no complete request" in caplog.text
+
+
+def test_a_client_gone_mid_body_costs_one_line_not_a_traceback(server, caplog):
+    caplog.set_level(logging.WARNING)
+    sock = _half_sent(server, b"POST " + MESSAGES.encode() + b" HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Length: 100\r\n\r\nTo=")
+    time.sleep(0.2)
+    sock.close()
+    time.sleep(0.3)
+    assert "Traceback" not in caplog.text
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+@pytest.mark.parametrize(("path", "payload"), [
+    ("/_emulator/clock", {"advance": 1e300}),
+    ("/_emulator/clock", {"advance": 11 * 365.25 * 86400}),
+    ("/_emulator/chaos", {"latency": 1e9}),
+    ("/_emulator/chaos", {"latency": 1, "p500": 1.5}),
+    ("/_emulator/chaos", {"p500": 1, "seed": 1.5}),
+    ("/_emulator/inbound", {"from": "+1" * 100_000, "to": DEFAULT_TO, "body": "hi"}),
+])
+def test_a_bad_admin_value_is_400_naming_the_range_and_changes_nothing(server, path, payload):
+    with http(server) as client:
+        before = client.get("/_emulator/clock").json()
+        answer = client.post(path, json=payload)
+        assert answer.status_code == 400
+        assert any(word in answer.json()["error"] for word in ("from 0 to", "0-", "at most"))
+        assert client.get("/_emulator/clock").json() == before
+        assert server.emulator.chaos.settings.p500 == 0
+        assert server.emulator.chaos.latency == 0
+        assert create(client).status_code == 201
+
+
+def test_seed_1e400_is_400_and_the_chaos_is_not_applied(server):
+    with http(server) as client:
+        answer = client.post("/_emulator/chaos", content=b'{"seed": 1e400, "p500": 1}')
+        assert answer.status_code == 400
+        assert "seed" in answer.json()["error"]
+        assert create(client).status_code == 201
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 50_000, b"[" * 200 + b"]" * 200,
+                                  b'{"advance": 1}' + b" " * 100_000])
+def test_deep_or_huge_json_to_the_admin_api_is_400(server, body):
+    with http(server) as client:
+        for path in ("/_emulator/clock", "/_emulator/chaos", "/_emulator/inbound"):
+            answer = client.post(path, content=body)
+            assert answer.status_code == 400, (path, answer.text)
+            assert json.loads(answer.text)["error"]
