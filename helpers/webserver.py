@@ -68,9 +68,13 @@ class BoundedH11Protocol(H11Protocol):
 
 
 def server_config(app, **options) -> uvicorn.Config:
-    """uvicorn's config for the course's servers: bounded heads (size and time), keep-alive."""
+    """uvicorn's config for the course's servers: bounded heads (size and time), keep-alive.
+
+    No `Date` header from uvicorn: the emulator's API answers carry their own, by the
+    emulator's clock, as Twilio's do (two would contradict; the bulk sender reads it)."""
     return uvicorn.Config(app, http=BoundedH11Protocol, timeout_keep_alive=KEEP_ALIVE,
-                          h11_max_incomplete_event_size=MAX_HEAD_BYTES, **options)
+                          h11_max_incomplete_event_size=MAX_HEAD_BYTES, date_header=False,
+                          **options)
 
 
 def listen_fast(listener: socket.socket) -> None:

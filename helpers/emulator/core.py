@@ -85,13 +85,14 @@ class Emulator:
         """
         refused = _refused(url, headers, auth)
         if refused is not None:
-            return error_response(refused)
+            return error_response(refused, self.clock.timestamp())
         outcome = self.chaos.draw()
         if outcome == CONNECT_TIMEOUT:
             raise ChaosTimeout(processed=False)
         if outcome in (TOO_MANY_REQUESTS, SERVER_ERROR):
             status, text, headers_out = error_response(
-                TwilioError(20429 if outcome == TOO_MANY_REQUESTS else 20500))
+                TwilioError(20429 if outcome == TOO_MANY_REQUESTS else 20500),
+                self.clock.timestamp())
             if outcome == TOO_MANY_REQUESTS:
                 headers_out["Retry-After"] = RETRY_AFTER_SECONDS
             return status, text, headers_out

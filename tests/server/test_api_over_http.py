@@ -1,5 +1,7 @@
 """The real twilio Client over loopback HTTP behaves as it does in-process."""
 
+from email.utils import format_datetime
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
@@ -128,3 +130,15 @@ def test_get_client_uses_the_server_when_its_url_is_set(server, monkeypatch):
 
     assert get_emulator() is None  # the kernel keeps no emulator of its own
     assert [m["sid"] for m in server.emulator.outbox()] == [sid]
+
+
+def test_every_answer_is_dated_once_by_the_emulator_s_clock(server, client):
+    """Twilio dates its answers; over HTTP the emulator's Date is the only one (uvicorn's wall
+    clock would contradict it), so a bulk sender can take a campaign's start from it."""
+    server.emulator.clock.advance(3600)
+    client.messages.create(body=KESSEL, from_=DEFAULT_FROM, to=DEFAULT_TO)
+    response = client.http_client.last_response
+    assert response.headers["Date"] == format_datetime(server.emulator.clock.now(), usegmt=True)
+    with pytest.raises(TwilioRestException):
+        client.messages("SM" + "0" * 32).fetch()
+    assert "," not in client.http_client.last_response.headers["Date"].split(",", 1)[1]

@@ -74,10 +74,10 @@ class Route(NamedTuple):
     sids: tuple[str, ...]  # the other SIDs in the path
 
 
-@lru_cache(maxsize=1024)
 def _resolve(method: str, url: str, username: str | None,
              password: str | None) -> tuple[seed.Account, Route]:
-    """(the account these credentials open, the route): Twilio checks credentials first."""
+    """(the account these credentials open, the route): Twilio checks credentials first.
+    Not cached: a cache keyed on credentials would keep secrets (and guesses) in memory."""
     account = authenticate(username, password)
     route = _route(method, url)
     if route.account is not None and route.account != account.sid:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 from .. import seed
 from ..errors import TwilioError
 from ..state.store import Store
@@ -12,7 +14,7 @@ ACCOUNTS = {account.sid: account for account in seed.ACCOUNTS}
 def authenticate(username: str | None, password: str | None) -> seed.Account:
     """The seeded account these HTTP basic-auth credentials open (else Twilio's 20003)."""
     account = ACCOUNTS.get(username or "")
-    if account is None or account.auth_token != password:
+    if account is None or not hmac.compare_digest(account.auth_token, password or ""):
         raise TwilioError(20003)
     return account
 
