@@ -1,5 +1,7 @@
 """Credentials, the Account resource, phone numbers, caller IDs and Messaging Services."""
 
+import json
+
 import pytest
 from twilio.base.exceptions import TwilioException
 
@@ -97,3 +99,12 @@ def test_seeded_numbers_are_documented_in_seed_module():
     for number in [*FAILURE_NUMBERS, *MAGIC_FROM, *MAGIC_TO, MAGIC_FROM_OK,
                    seed.OPTED_OUT_NUMBER, seed.LANDLINE_NUMBER]:
         assert number in doc
+
+
+@pytest.mark.parametrize("password", ["pässwörd", "\ud800", "", "x" * 500])
+def test_any_password_text_is_a_20003_not_a_crash(emulator, password):
+    status, text, _ = emulator.handle(
+        "POST", f"https://api.twilio.com/2010-04-01/Accounts/{seed.TRIAL.sid}/Messages.json",
+        data={"To": seed.DEFAULT_TO, "From": seed.DEFAULT_FROM, "Body": "hi"},
+        auth=(seed.TRIAL.sid, password))
+    assert (status, json.loads(text)["code"]) == (401, 20003)

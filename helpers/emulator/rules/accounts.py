@@ -14,7 +14,8 @@ ACCOUNTS = {account.sid: account for account in seed.ACCOUNTS}
 def authenticate(username: str | None, password: str | None) -> seed.Account:
     """The seeded account these HTTP basic-auth credentials open (else Twilio's 20003)."""
     account = ACCOUNTS.get(username or "")
-    if account is None or not hmac.compare_digest(account.auth_token, password or ""):
+    given = (password or "").encode("utf-8", "replace")  # any text: bytes compare safely
+    if account is None or not hmac.compare_digest(account.auth_token.encode(), given):
         raise TwilioError(20003)
     return account
 
