@@ -14,6 +14,7 @@ import requests
 
 from helpers.emulator.runtime.callbacks import CallbackDispatcher, deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL, UPGRADED
+from tests.polling import wait_until
 
 from .conftest import client_for, start_server
 
@@ -72,17 +73,6 @@ def events_of(url: str, into: queue.Queue, stop: threading.Event) -> None:
                 kind = line[7:].decode()
             elif line.startswith(b"data: "):
                 into.put((time.monotonic(), kind, json.loads(line[6:])))
-
-
-def wait_until(predicate, timeout: float):
-    """Poll `predicate` until it returns something truthy, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.02)
-    raise AssertionError(f"not within {timeout:g} s")
 
 
 def test_a_stalled_callback_url_delays_neither_another_account_nor_the_inbox(

@@ -9,7 +9,6 @@ import re
 import socket
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ import psutil
 import pytest
 
 from helpers.emulator.seed import DEFAULT_TO, TRIAL, UPGRADED
+from tests.polling import wait_until
 
 pytestmark = pytest.mark.xdist_group("hostile")  # alone on a worker: it measures memory
 
@@ -223,7 +223,10 @@ def test_a_hostile_room_gets_no_500_and_bounded_memory(served):
 
     for sock in half_sent:
         sock.close()
-    time.sleep(0.5)
+    server = psutil.Process(process.pid)
+    wait_until(lambda: not [c for c in server.net_connections("tcp")
+                            if c.laddr.port == port and c.status != psutil.CONN_LISTEN],
+               10, "the server closing every half-sent connection")
     with httpx.Client(timeout=TIMEOUT) as client:
         assert client.get(f"http://127.0.0.1:{port}/_emulator/health").json()["ok"]
     log = log_path.read_text()

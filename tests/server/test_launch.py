@@ -8,7 +8,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from helpers.emulator import Emulator
 from helpers.emulator.inbox.proxy import setup_emulator_proxy
 from helpers.emulator.transports.http.app import create_app
 from helpers.webserver import BackgroundServer
+from tests.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -116,10 +116,8 @@ def test_a_connection_left_in_time_wait_keeps_the_inbox_on_its_port():
             accepted, _ = listener.accept()
             accepted.close()  # the server closes first: its end waits in TIME_WAIT
             browser.recv(1)
-    deadline = time.monotonic() + 5
-    while not plain_bind_fails(port) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert plain_bind_fails(port), "no TIME_WAIT socket: the test would prove nothing"
+    wait_until(lambda: plain_bind_fails(port), 5,
+               "a TIME_WAIT socket (without one the test would prove nothing)")
 
     assert launch.free_port(port) == port
     assert launch.port_is_free(port)
@@ -215,15 +213,15 @@ def test_the_file_browser_hides_egg_info_under_make_lab_and_binder(tmp_path, lau
     jupyter = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     try:
-        listed = None
-        deadline = time.monotonic() + 60
-        while listed is None and jupyter.poll() is None and time.monotonic() < deadline:
+        def contents():
+            assert jupyter.poll() is None, "jupyter server exited"
             try:
-                listed = requests.get(f"http://127.0.0.1:{port}/api/contents", timeout=5,
-                                      headers={"Authorization": f"token {token}"}).json()
+                return requests.get(f"http://127.0.0.1:{port}/api/contents", timeout=5,
+                                    headers={"Authorization": f"token {token}"}).json()
             except requests.ConnectionError:
-                time.sleep(0.2)
-        assert listed is not None, "jupyter server did not answer"
+                return None
+
+        listed = wait_until(contents, 60, "jupyter server's contents listing")
     finally:
         jupyter.terminate()
         jupyter.wait(timeout=20)

@@ -12,6 +12,7 @@ import pytest
 from helpers.emulator.seed import DEFAULT_TO, UPGRADED
 from helpers.emulator.transports.http.limits import MAX_BODY_BYTES
 from helpers.webserver import BoundedH11Protocol
+from tests.polling import wait_until
 
 MESSAGES = f"/2010-04-01/Accounts/{UPGRADED.sid}/Messages.json"
 AUTH = (UPGRADED.sid, UPGRADED.auth_token)
@@ -75,7 +76,7 @@ def test_half_sent_requests_are_closed_with_one_log_line(server, monkeypatch, ca
     assert answer == b"" or answer.startswith(b"HTTP/1.1 408")
     head.close()
     body.close()
-    time.sleep(0.2)
+    wait_until(lambda: "sent no complete request" in caplog.text, 5, "the one log line")
     assert "Traceback" not in caplog.text
     assert "sent no complete request" in caplog.text
 
@@ -84,9 +85,9 @@ def test_a_client_gone_mid_body_costs_one_line_not_a_traceback(server, caplog):
     caplog.set_level(logging.WARNING)
     sock = _half_sent(server, b"POST " + MESSAGES.encode() + b" HTTP/1.1\r\nHost: x\r\n"
                       b"Content-Length: 100\r\n\r\nTo=")
-    time.sleep(0.2)
+    wait_until(lambda: server.server.server_state.tasks, 5, "the app reading the body")
     sock.close()
-    time.sleep(0.3)
+    wait_until(lambda: "went away before sending its body" in caplog.text, 5, "the one log line")
     assert "Traceback" not in caplog.text
     assert not [r for r in caplog.records if r.exc_info]
 
