@@ -34,15 +34,10 @@ def get_client(settings: Settings | None = None) -> Client:
     settings = settings or get_settings()
     if settings.mode == "live":
         return Client(settings.account_sid, settings.auth_token)
-    if settings.emulator_url:
-        from .emulator.transports.remote import EmulatorServerHttpClient
+    from .offline import emulator_http_client  # the same wiring emulate_twilio() installs
 
-        http_client = EmulatorServerHttpClient(settings.emulator_url)
-    else:
-        from .emulator import EmulatorHttpClient
-
-        http_client = EmulatorHttpClient(shared_emulator())
-    return Client(settings.account_sid, settings.auth_token, http_client=http_client)
+    return Client(settings.account_sid, settings.auth_token,
+                  http_client=emulator_http_client(settings))
 
 
 def get_emulator(settings: Settings | None = None):

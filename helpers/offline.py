@@ -60,7 +60,7 @@ class ServerClient(_DocsPlaceholders, EmulatorServerHttpClient):
     """The emulator server's client, placeholders included."""
 
 
-def _emulator_http_client(settings: Settings):
+def emulator_http_client(settings: Settings):
     """The HTTP client a `Client()` built without one gets in emulator mode."""
     if settings.emulator_url:
         return ServerClient(settings.emulator_url)
@@ -83,7 +83,7 @@ class EmulatedTwilio:
         os.environ.update(environment(self.settings))
         if self.settings.mode == "emulator":
             settings = self.settings
-            client_base.TwilioHttpClient = lambda: _emulator_http_client(settings)
+            client_base.TwilioHttpClient = lambda: emulator_http_client(settings)
         else:
             client_base.TwilioHttpClient = TwilioHttpClient
         return self
