@@ -14,6 +14,7 @@ from helpers.emulator.rules.callbacks import CLAIM_LEASE
 from helpers.emulator.runtime.callbacks import (
     CallbackDispatcher,
     deliver_due_callbacks,
+    dispatcher_for,
 )
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL
 from helpers.emulator.state.clock import Clock
@@ -200,3 +201,18 @@ def test_the_wait_for_another_deliverer_is_bounded(tmp_path, receiver):
 
     assert deliver_due_callbacks(kernel, settle_timeout=0.2) == []  # gives up, sends nothing
     assert receiver.received == []  # and never overtakes the held callback
+
+
+def test_an_emulator_that_is_gone_takes_its_dispatcher_and_threads_with_it(receiver):
+    import gc
+    import weakref
+
+    emulator = Emulator()
+    in_process(emulator).messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
+                                         status_callback=receiver.url)
+    emulator.clock.advance(10)
+    assert len(deliver_due_callbacks(emulator)) == 3  # the dispatcher's pool has run
+    dispatcher = weakref.ref(dispatcher_for(emulator))
+    del emulator
+    gc.collect()
+    assert dispatcher() is None  # the registry no longer keeps every emulator ever made

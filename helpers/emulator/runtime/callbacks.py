@@ -76,7 +76,7 @@ class CallbackDispatcher:
         if not 0 < timeout <= CLAIM_LEASE / 4:  # a POST must end well inside its claim's lease
             raise ValueError(f"timeout must be between 0 and {CLAIM_LEASE / 4:g} seconds "
                              f"(a quarter of the callback claim lease), got {timeout}")
-        self.emulator = emulator
+        self._emulator = weakref.ref(emulator)  # the registry must not keep it (or us) alive
         self.policy = policy or RetryPolicy()
         self.timeout = timeout  # per attempt: connect + read
         self.own_ports: set[int] = set()  # the emulator server's ports: never POSTed to
@@ -84,6 +84,14 @@ class CallbackDispatcher:
         self._running: dict[str, tuple[str, Future]] = {}  # message sid -> (target, chain)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="status-callbacks")
         self._sessions = threading.local()
+
+    @property
+    def emulator(self):
+        """The emulator whose callbacks this dispatcher delivers (while it lives)."""
+        emulator = self._emulator()
+        if emulator is None:
+            raise ReferenceError("the emulator of this callback dispatcher is gone")
+        return emulator
 
     def deliver_due(self, wait: bool = True) -> list[dict]:
         """POST every callback due by the emulator's clock; return the attempts just made.
