@@ -19,6 +19,7 @@ from .runtime.chaos import (
     ChaosSettings,
     ChaosTimeout,
 )
+from .seed import Account, Learner
 from .state.clock import Clock
 from .state.store import SqliteStore
 
@@ -66,6 +67,7 @@ class Emulator:
         queue_window: float = DEFAULT_QUEUE_WINDOW,
     ):
         self.store = SqliteStore(path)
+        self.directory = accounts.Directory(self.store)
         self.clock = clock or Clock()
         if self.store.shared:
             self.clock.share(self.store)
@@ -96,8 +98,8 @@ class Emulator:
             if outcome == TOO_MANY_REQUESTS:
                 headers_out["Retry-After"] = RETRY_AFTER_SECONDS
             return status, text, headers_out
-        result = dispatch(self.store, self.clock.timestamp(), method, url, params, data,
-                          headers, auth, self.queue_window)
+        result = dispatch(self.store, self.directory, self.clock.timestamp(), method, url,
+                          params, data, headers, auth, self.queue_window)
         if outcome == READ_TIMEOUT:
             raise ChaosTimeout(processed=True)
         return result
@@ -131,17 +133,45 @@ class Emulator:
                 for message in rows]
 
     def inbound(self, from_: str, to: str, body: str, media_urls=()) -> dict:
-        """A phone ``from_`` texts the seeded number ``to``; returns the received message."""
+        """A phone ``from_`` texts the number ``to`` (seeded or a learner's); returns the
+        received message. Raises ValueError for an unknown ``to`` or a bad ``from_``, and
+        TwilioError 21620 (a ValueError too) for a media URL Twilio would refuse."""
         with self.store.transaction():
-            message = inbound.receive(self.store, from_, to, body, media_urls,
+            message = inbound.receive(self.store, self.directory, from_, to, body, media_urls,
                                       self.clock.timestamp())
         return message.to_dict()
 
     def clear_messages(self, account_sid: str | None = None) -> None:
         """Forget one account's messages (or everyone's), their media, callbacks and logged
         attempts, and free that account's sender queues; other accounts keep their queues."""
+        known = self.directory.accounts()
         with self.store.transaction():
-            accounts.clear(self.store, account_sid)
+            accounts.clear(self.store, account_sid, known)
+
+    # -- a workshop room: learners with accounts of their own ---------------------------
+    def add_learner(self, name: str) -> Learner:
+        """A new learner with a private trial and upgraded account (``seed.py`` lists their
+        numbers). ValueError for a name that is not 1-40 printable characters, or when the
+        room already has ``seed.MAX_LEARNERS``."""
+        with self.store.transaction():
+            number = accounts.add_learner(self.store, name, self.clock.timestamp())
+        return self.directory.learner(number)
+
+    def learners(self) -> list[Learner]:
+        """Every learner, in the order they joined (by any process sharing the state)."""
+        return self.directory.learners()
+
+    def authenticate(self, sid: str | None, token: str | None) -> Account:
+        """The account an Account SID and Auth Token open, else TwilioError 20003 (as the API)."""
+        return self.directory.authenticate(sid, token)
+
+    def account(self, sid: str) -> Account | None:
+        """The account ``sid`` (seeded or a learner's), else None."""
+        return self.directory.account(sid)
+
+    def accounts(self) -> list[Account]:
+        """Every account: the seeded ones, then each learner's trial and upgraded ones."""
+        return self.directory.accounts()
 
     def state_version(self) -> tuple[int, int]:
         """A value that changes whenever the state changes, in this process or another."""
@@ -192,7 +222,8 @@ class Emulator:
             return self.store.attempts(account_sid, since, until)
 
     def reset(self) -> None:
-        """Back to the seeded state: no messages, clock at its start, no chaos."""
+        """Back to the seeded state: no messages, clock at its start, no chaos; the room's
+        learners stay."""
         self.store.reset()
         self.clock.reset()
         self.chaos.configure(ChaosSettings())

@@ -6,8 +6,9 @@ from __future__ import annotations
 from helpers.facts.errors import CATALOG, more_info
 
 
-class TwilioError(Exception):
-    """An error Twilio answers with ``{"code", "message", "more_info", "status"}``."""
+class TwilioError(ValueError):
+    """An error Twilio answers with ``{"code", "message", "more_info", "status"}``: bad input,
+    so a ``ValueError`` too (``Emulator.inbound`` raises both kinds)."""
 
     def __init__(self, code: int, **fields: str):
         self.status, template = CATALOG[code]

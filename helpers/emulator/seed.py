@@ -30,6 +30,21 @@ Each account also has a Messaging Service (`TRIAL.messaging_service`; the trial 
 a message sent with `MessagingServiceSid` starts `accepted` with `num_segments` "0" and
 `from` null, and gets a sender (the pool number free soonest) half a second later.
 
+Learners (a workshop room, ``Emulator.add_learner(name)``): learner n (1..``MAX_LEARNERS``)
+gets a trial and an upgraded account of their own (random SIDs and tokens, kept in the state
+file), shaped like TRIAL and UPGRADED, with numbers made from n (NNN: n in three digits):
+
+| Kind       | trial                          | upgraded                       |
+|------------|--------------------------------|--------------------------------|
+| long code  | +1628555NNN1, +1628555NNN2     | +1629555NNN1, +1629555NNN2     |
+| toll-free  | +1833555NNN0                   | +1844555NNN0                   |
+| short code | 6 and n in five digits (600007)| 7 and n in five digits (700007)|
+| SMS-only   | +1628555NNN3                   | +1629555NNN3                   |
+| voice-only | +1628555NNN4                   | +1629555NNN4                   |
+
+Each has a Messaging Service pooling its two long codes and its toll-free number; a trial
+learner verifies TRIAL's phones. No learner number is seeded, magic or a failure number.
+
 Verified caller IDs of TRIAL: +15558675310, +14158141829, +15017122661 and the recipients
 below. Recipients with a known outcome (any real account):
 
@@ -56,6 +71,7 @@ Twilio's facts (``helpers.facts``); this module imports them, and ``seed.TRIAL_P
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -91,12 +107,18 @@ class MessagingService:
 
     sid: str
     friendly_name: str
-    senders: tuple[str, ...]
+    pool: tuple[PhoneNumber, ...]
+
+    @property
+    def senders(self) -> tuple[str, ...]:
+        """The pool's phone numbers, in order."""
+        return tuple(number.phone_number for number in self.pool)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Account:
-    """A Twilio account; ``auth_token`` is left out of repr so it never prints."""
+    """A Twilio account; ``auth_token`` is left out of repr so it never prints. Two accounts
+    are equal only if they are the same object (cheap to hash: the rules' caches key on it)."""
 
     sid: str
     auth_token: str = field(repr=False)
@@ -114,6 +136,14 @@ class Account:
     def number(self, kind: str) -> PhoneNumber:
         """The first number of ``kind`` ("long_code", "toll_free", "short_code", ...)."""
         return next(n for n in self.numbers if n.kind == kind)
+
+    @cached_property
+    def _owned(self) -> dict[str, PhoneNumber]:
+        return {number.phone_number: number for number in self.numbers}
+
+    def owned(self, phone_number: str) -> PhoneNumber | None:
+        """The account's number ``phone_number`` (E.164 or a short code), else None."""
+        return self._owned.get(phone_number)
 
 
 DEFAULT_FROM = "+15017122661"
@@ -169,8 +199,7 @@ TRIAL = Account(
     type="Trial",
     numbers=_TRIAL_NUMBERS,
     messaging_service=MessagingService(
-        "MGf64bf075a3179c72c0c1b0eedebcaa6f", "Tutorial Messaging Service",
-        ("+15017122661", "+15017122662", "+18005550100"),
+        "MGf64bf075a3179c72c0c1b0eedebcaa6f", "Tutorial Messaging Service", _TRIAL_NUMBERS[:3],
     ),
     verified=("+15558675310", "+14158141829", "+15017122661", OPTED_OUT_NUMBER,
               LANDLINE_NUMBER, *FAILURE_NUMBERS),
@@ -183,7 +212,7 @@ UPGRADED = Account(
     numbers=_UPGRADED_NUMBERS,
     messaging_service=MessagingService(
         "MGace16f2a6f230edd258c6fcc5d565be3", "Upgraded Messaging Service",
-        ("+14155550100", "+14155550101", "+18885550100"),
+        _UPGRADED_NUMBERS[:3],
     ),
     verified=("+15558675310", "+14158141829"),
 )
@@ -203,3 +232,49 @@ SHORT_CODE = TRIAL.number("short_code")
 SMS_ONLY = TRIAL.number("sms_only")
 VOICE_ONLY = TRIAL.number("voice_only")
 MESSAGING_SERVICE_SID = TRIAL.messaging_service.sid
+
+# -- a workshop room's learners ----------------------------------------------------------
+MAX_LEARNERS = 500
+
+
+@dataclass(frozen=True)
+class Learner:
+    """A learner of a room: number ``number`` (1..MAX_LEARNERS), their own trial and upgraded
+    accounts, and when they joined (a Unix timestamp)."""
+
+    number: int
+    name: str
+    trial: Account
+    upgraded: Account
+    created: float
+
+
+def _derived_sid(prefix: str, text: str) -> str:
+    return prefix + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _learner_account(n: int, name: str, sid: str, token: str, trial: bool) -> Account:
+    """Learner ``n``'s trial or upgraded account (its numbers: the table at the top)."""
+    area, toll_free, short_code = ("628", "833", "6") if trial else ("629", "844", "7")
+    kind = "trial" if trial else "upgraded"
+    line = f"555{n:03d}"
+    long_codes = (f"+1{area}{line}1", f"+1{area}{line}2")
+    phones = (*long_codes, f"+1{toll_free}{line}0", f"{short_code}{n:05d}",
+              f"+1{area}{line}3", f"+1{area}{line}4")
+    numbers = _numbers(f"Learner {n} {kind}", long_codes, *phones[2:],
+                       [_derived_sid("PN" if phone.startswith("+") else "SC", phone)
+                        for phone in phones])
+    return Account(
+        sid=sid, auth_token=token, friendly_name=f"{name} ({kind}, learner {n})",
+        type="Trial" if trial else "Full", numbers=numbers,
+        messaging_service=MessagingService(
+            _derived_sid("MG", sid), f"Learner {n} {kind} Messaging Service", numbers[:3]),
+        verified=(TRIAL if trial else UPGRADED).verified,
+    )
+
+
+def learner(number: int, name: str, trial_sid: str, trial_token: str, upgraded_sid: str,
+            upgraded_token: str, created: float) -> Learner:
+    """Learner ``number`` with the accounts their stored SIDs and tokens open."""
+    return Learner(number, name, _learner_account(number, name, trial_sid, trial_token, True),
+                   _learner_account(number, name, upgraded_sid, upgraded_token, False), created)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from .. import fastjson, seed
 from ..errors import TwilioError
-from ..rules.accounts import authenticate
+from ..rules.accounts import Directory
 from ..rules.timeline import apply_due
 from ..state.store import Store
 from .forms import Form, Request, credentials
@@ -74,11 +74,11 @@ class Route(NamedTuple):
     sids: tuple[str, ...]  # the other SIDs in the path
 
 
-def _resolve(method: str, url: str, username: str | None,
+def _resolve(accounts: Directory, method: str, url: str, username: str | None,
              password: str | None) -> tuple[seed.Account, Route]:
     """(the account these credentials open, the route): Twilio checks credentials first.
     Not cached: a cache keyed on credentials would keep secrets (and guesses) in memory."""
-    account = authenticate(username, password)
+    account = accounts.authenticate(username, password)
     route = _route(method, url)
     if route.account is not None and route.account != account.sid:
         raise TwilioError(20003)
@@ -126,6 +126,7 @@ def error_response(error: TwilioError, now: float | None = None) -> tuple[int, s
 
 def dispatch(
     store: Store,
+    accounts: Directory,
     now: float,
     method: str,
     url: str,
@@ -138,7 +139,7 @@ def dispatch(
     """Answer one request exactly as Twilio would (see the module docstring)."""
     try:
         method = method.upper()
-        account, route = _resolve(method, url, *credentials(auth, headers))
+        account, route = _resolve(accounts, method, url, *credentials(auth, headers))
         request = Request(method, route.path, Form(route.query, params, data), account, now,
                           route.account, queue_window)
         with store.transaction():

@@ -33,8 +33,9 @@ def encoding(body: str) -> str:
     return count_segments(body).encoding
 
 
-def accounts() -> list[dict]:
-    """The seeded accounts the inbox can show (never their tokens)."""
-    return [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type}
-            for a in seed.ACCOUNTS]
+def accounts(emulator=None) -> list[dict]:
+    """The accounts the inbox can show, never their tokens: every account of ``emulator``
+    (seeded, then learners'), or the seeded ones without one."""
+    listed = seed.ACCOUNTS if emulator is None else emulator.accounts()
+    return [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type} for a in listed]
 

@@ -32,7 +32,6 @@ from ..resources import Message, Step
 from ..state.sids import make_sid, sid_row
 from ..state.store import Store
 from . import callbacks, media, numbers, services, timeline
-from .accounts import ACCOUNTS
 from .pricing import price
 
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?)?")
@@ -59,7 +58,7 @@ def create(store: Store, account: seed.Account, new: NewMessage, now: float,
     if account.test_credentials:
         return _create_test_message(store, account, new, now)
     service, sender, to, region = _destination(
-        account.sid, new.to, new.from_, new.messaging_service_sid, bool(new.media_urls))
+        account, new.to, new.from_, new.messaging_service_sid, bool(new.media_urls))
     urls = new.media_urls if region in NORTH_AMERICA else ()
     body = new.body
     if new.media_urls and not urls:  # Twilio's MMS Converter: an SMS with links
@@ -87,14 +86,13 @@ def create(store: Store, account: seed.Account, new: NewMessage, now: float,
 
 
 @lru_cache(maxsize=4096)
-def _destination(account_sid: str, to_raw: str, from_raw: str | None,
+def _destination(account: seed.Account, to_raw: str, from_raw: str | None,
                  service_sid: str | None, has_media: bool) -> tuple:
     """(service, sender, To in E.164, To's region), or the error Twilio gives.
 
-    Only the seeded world (numbers, services, permissions, verified caller IDs) decides
-    this, so it is cached.
+    Only the account (its numbers, service, verified caller IDs, which never change) and the
+    seeded permissions decide this, so it is cached (an account hashes by identity).
     """
-    account = ACCOUNTS[account_sid]
     service = services.service(account, service_sid)
     to, region = numbers.recipient(to_raw)
     sender = numbers.sender(account, from_raw)

@@ -1,5 +1,5 @@
-"""Numbers: parsing what Twilio would dial (cached, so a create stays cheap), and which
-owned number a message may be sent from (phone numbers, short codes, alphanumeric IDs)."""
+"""Numbers: parsing what Twilio would dial (cached, so a create stays cheap), and which of
+its own numbers an account may send from (phone numbers, short codes, alphanumeric IDs)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ from ..errors import TwilioError
 
 SHORT_CODE = re.compile(r"\d{3,8}")
 ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
-OWNERS = {  # every seeded number: (its account, the number)
-    number.phone_number: (account, number)
-    for account in seed.ACCOUNTS
-    for number in account.numbers
-}
 
 
 MAX_NUMBER_TEXT = 32
@@ -60,17 +55,18 @@ def recipient(raw: str) -> tuple[str, str]:
 
 
 def sender(account: seed.Account, raw: str | None) -> seed.PhoneNumber | None:
-    """The owned, SMS-capable number ``raw`` names (None: let the service pick)."""
+    """The account's own, SMS-capable number ``raw`` names (None: let the service pick);
+    another account's number is 21606, as a number nobody owns."""
     if not raw:
         return None
-    owned = OWNERS.get(raw.strip())
+    owned = account.owned(raw.strip())
     if owned is None:
         parsed = parse_number(raw)
-        owned = OWNERS.get(parsed[0]) if parsed else None
+        owned = account.owned(parsed[0]) if parsed else None
         if parsed is None and not (
             SHORT_CODE.fullmatch(raw.strip()) or ALPHANUMERIC_SENDER.fullmatch(raw.strip())
         ):
             raise TwilioError(21212, from_=raw)
-    if owned is None or owned[0] is not account or not owned[1].sms:
+    if owned is None or not owned.sms:
         raise TwilioError(21606, from_=raw)
-    return owned[1]
+    return owned

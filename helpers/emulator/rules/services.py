@@ -6,22 +6,16 @@ from __future__ import annotations
 from .. import seed
 from ..errors import TwilioError
 from ..state.store import Store
-from .numbers import OWNERS
-
-SERVICES = {  # service SID -> its account
-    account.messaging_service.sid: account
-    for account in seed.ACCOUNTS
-    if account.messaging_service
-}
 
 
 def service(account: seed.Account, sid: str | None) -> seed.MessagingService | None:
     """The account's service a create names (None if it names none), else 21705."""
     if not sid:
         return None
-    if SERVICES.get(sid) is not account:
+    found = account.messaging_service
+    if found is None or found.sid != sid:  # another account's service too
         raise TwilioError(21705, sid=sid)
-    return account.messaging_service
+    return found
 
 
 def own_service(account: seed.Account, sid: str, path: str) -> seed.MessagingService:
@@ -34,7 +28,7 @@ def own_service(account: seed.Account, sid: str, path: str) -> seed.MessagingSer
 
 def pool(found: seed.MessagingService) -> list[seed.PhoneNumber]:
     """The numbers in a service's sender pool, in pool order."""
-    return [OWNERS[number][1] for number in found.senders]
+    return list(found.pool)
 
 
 def pick_sender(store: Store, found: seed.MessagingService, mms: bool,

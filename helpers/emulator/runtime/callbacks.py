@@ -30,11 +30,9 @@ from urllib.parse import urlsplit
 import requests
 
 from ...facts import SIGNATURE_HEADER
-from .. import seed
 from ..rules.callbacks import CLAIM_LEASE
 
 USER_AGENT = "TwilioProxy/1.1"
-TOKENS = {account.sid: account.auth_token for account in seed.ACCOUNTS}  # signing keys
 WORKERS = 8  # callback POSTs in flight at once, per emulator
 PER_TARGET = 2  # of which at most this many to one host:port (a stalled URL holds no more)
 CONNECT_SHARE = 0.4  # of an attempt's timeout, for the connection; the rest for the answer
@@ -165,7 +163,7 @@ class CallbackDispatcher:
             self.emulator.mark_callback(callback["id"], False, detail)
             outcome = "refused"
         else:
-            token = TOKENS[callback["account_sid"]]
+            token = self.emulator.account(callback["account_sid"]).auth_token  # signing key
             headers = {SIGNATURE_HEADER: compute_signature(token, url, params),
                        "User-Agent": USER_AGENT}
             http_status, detail = self._post(url, params, headers)

@@ -2,7 +2,8 @@
 (``FILE_VERSION``, in ``PRAGMA user_version``) and the statements the store repeats.
 
 A change to the tables bumps ``FILE_VERSION``: files of another version are refused, not
-upgraded (why: the top of ``store.py``).
+upgraded (why: the top of ``store.py``). A new table alone does not: ``CREATE TABLE IF NOT
+EXISTS`` adds it when a file opens (``learners`` came that way), and older code ignores it.
 """
 
 FILE_VERSION = 2  # PRAGMA user_version of the files this emulator reads and writes
@@ -77,6 +78,15 @@ CREATE TABLE IF NOT EXISTS opt_outs (
     recipient TEXT NOT NULL,
     PRIMARY KEY (sender, recipient)
 );
+CREATE TABLE IF NOT EXISTS learners (  -- a room's learners; kept by reset(), never deleted
+    number INTEGER PRIMARY KEY,  -- 1, 2, ... in the order they joined
+    name TEXT NOT NULL,
+    trial_sid TEXT NOT NULL UNIQUE,
+    trial_token TEXT NOT NULL,
+    upgraded_sid TEXT NOT NULL UNIQUE,
+    upgraded_token TEXT NOT NULL,
+    created REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
     key TEXT PRIMARY KEY,
     value REAL NOT NULL
@@ -101,4 +111,6 @@ INSERT_MESSAGE = (
     f" VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})"
 )
 READ_COLUMNS = ", ".join(MESSAGE_COLUMNS[:-2])  # the timeline is read by due_messages only
+LEARNER_COLUMNS = ("number", "name", "trial_sid", "trial_token", "upgraded_sid",
+                   "upgraded_token", "created")
 UPSERT_SENDER = "INSERT OR REPLACE INTO senders (number, busy_until) VALUES (?, ?)"

@@ -5,7 +5,8 @@ implementation, ``SqliteStore``.
 ``SqliteStore("emulator.db")`` is a file in WAL mode that several processes share (the HTTP
 server in one, a notebook kernel in another). Same SQL, same rules, same rollback (sqlite's
 own) in both. Seeded accounts and numbers are constants (``seed.py``); only what changes
-lives here, in the tables of ``schema.py``. Times are Unix timestamps (float seconds).
+(a room's learners too) lives here, in the tables of ``schema.py``. Times are Unix
+timestamps (float seconds).
 
 State files of another version are refused, not upgraded. A file records ``FILE_VERSION`` in
 ``PRAGMA user_version``; opening a file that holds another version (or one older than the
@@ -41,6 +42,7 @@ from .schema import (
     FILE_VERSION,
     INSERT_ATTEMPT,
     INSERT_MESSAGE,
+    LEARNER_COLUMNS,
     MESSAGE_COLUMNS,
     READ_COLUMNS,
     SCHEMA,
@@ -155,6 +157,12 @@ class Store(Protocol):
     def clear(self, account_sid: str | None, numbers: list[str]) -> None:
         """Forget one account's (or everyone's) messages, media, callbacks and logged
         attempts; free the queues of ``numbers``."""
+
+    def learners(self, after: int = 0) -> list[dict]:
+        """The learners numbered above ``after`` (``schema.LEARNER_COLUMNS``), in order."""
+
+    def insert_learner(self, record: dict) -> None:
+        """Add a learner (``schema.LEARNER_COLUMNS``)."""
 
 
 class Transaction:
@@ -470,6 +478,17 @@ class SqliteStore(Store):
         )
         self._refresh_due()
 
+    # -- a room's learners --------------------------------------------------------------
+    def learners(self, after: int = 0) -> list[dict]:
+        rows = self.db.execute(f"SELECT {', '.join(LEARNER_COLUMNS)} FROM learners"
+                               " WHERE number > ? ORDER BY number", (after,))
+        return [dict(row) for row in rows]
+
+    def insert_learner(self, record: dict) -> None:
+        self.db.execute(f"INSERT INTO learners ({', '.join(LEARNER_COLUMNS)})"
+                        f" VALUES ({', '.join('?' * len(LEARNER_COLUMNS))})",
+                        [record[column] for column in LEARNER_COLUMNS])
+
     # -- beyond the rules: the shared clock's offset, the whole state ---------------------
     def get_offset(self) -> float:
         with self.lock:
@@ -491,7 +510,8 @@ class SqliteStore(Store):
             )
 
     def reset(self) -> None:
-        """Delete every row: back to the freshly seeded state."""
+        """Delete every row but the learners': back to the freshly seeded state, the room
+        still in it."""
         with self.transaction():
             for table in TABLES:
                 self.db.execute(f"DELETE FROM {table}")
