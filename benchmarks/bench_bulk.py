@@ -39,10 +39,12 @@ def emulator_client(folder: str, http: bool):
                                http_client=EmulatorHttpClient(emulator))
         return
     from helpers.emulator.transports.http.app import create_app
+    from helpers.emulator.transports.http.auth import new_admin_key
     from helpers.emulator.transports.remote import EmulatorServerHttpClient
     from helpers.webserver import BackgroundServer
 
-    with BackgroundServer(create_app(emulator, deliver_callbacks=False)) as server:
+    app = create_app(emulator, new_admin_key(), deliver_callbacks=False)
+    with BackgroundServer(app) as server:
         yield emulator, Client(UPGRADED.sid, UPGRADED.auth_token,
                                http_client=EmulatorServerHttpClient(server.url))
 

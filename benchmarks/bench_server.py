@@ -18,6 +18,7 @@ from helpers.emulator import Emulator
 from helpers.emulator.seed import DEFAULT_TO, UPGRADED
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.auth import new_admin_key
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from helpers.webserver import BackgroundServer
 
@@ -45,7 +46,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         emulator = Emulator(str(Path(folder) / "bench.sqlite"), clock=Clock())
-        with BackgroundServer(create_app(emulator, deliver_callbacks=False)) as server:
+        app = create_app(emulator, new_admin_key(), deliver_callbacks=False)
+        with BackgroundServer(app) as server:
             send(server.url, 20)  # warm up: imports, connection pool, sqlite pages
             levels = sorted({1, max(1, args.clients // 2), args.clients})
             for clients in levels:

@@ -68,13 +68,20 @@ def get_settings() -> Settings:
     mode = choose_mode(values)
     if mode == "emulator":
         return emulator_settings(values)
+    return account_settings(values, "live")
+
+
+def account_settings(values: dict[str, str], mode: str, emulator_url: str | None = None
+                     ) -> Settings:
+    """Settings naming an account of your own (checked): a real one, or a room's."""
     return Settings(
-        mode="live",
+        mode=mode,
         account_sid=values["TWILIO_ACCOUNT_SID"],
         auth_token=values["TWILIO_AUTH_TOKEN"],
         from_number=check_sender(values.get("TWILIO_FROM_NUMBER", "")),
         my_phone_number=check_number("MY_PHONE_NUMBER", values.get("MY_PHONE_NUMBER", "")),
         messaging_service_sid=check_service(values.get("TWILIO_MESSAGING_SERVICE_SID")),
+        emulator_url=emulator_url,
     )
 
 
@@ -142,9 +149,14 @@ def check_service(sid: str | None) -> str | None:
 
 
 def emulator_settings(values: dict[str, str]) -> Settings:
-    """Settings for the offline emulator: its seeded trial account and numbers."""
+    """Settings for the offline emulator: its seeded trial account and numbers, or, with a
+    room's server (`TWILIO_EMULATOR_URL`) and the accounts its join page gave, those."""
     from .emulator import seed
 
+    url = values.get("TWILIO_EMULATOR_URL")
+    if url and values.get("TWILIO_ACCOUNT_SID", "") not in PLACEHOLDERS:
+        check_credentials(values)
+        return account_settings(values, "emulator", url)
     return Settings(
         mode="emulator",
         account_sid=seed.TRIAL.sid,
@@ -152,5 +164,5 @@ def emulator_settings(values: dict[str, str]) -> Settings:
         from_number=seed.DEFAULT_FROM,
         my_phone_number=seed.DEFAULT_TO,
         messaging_service_sid=seed.TRIAL.messaging_service.sid,
-        emulator_url=values.get("TWILIO_EMULATOR_URL"),
+        emulator_url=url,
     )

@@ -20,8 +20,9 @@ def inbox_hint(mode: str) -> tuple[str, str | None]:
     url = os.environ.get("TWILIO_EMULATOR_INBOX_URL")
     if not url and os.environ.get("TWILIO_EMULATOR_URL"):
         url = os.environ["TWILIO_EMULATOR_URL"].rstrip("/") + "/inbox"
-    if url:
-        return f"open {url} (or {TILE}) to watch it arrive, its ticks move and reply.", url
+    if url:  # its ?token= signs the inbox in (as Jupyter's does): a link, never printed
+        shown = url.partition("?")[0]
+        return f"open {shown} (or {TILE}) to watch it arrive, its ticks move and reply.", url
     if os.environ.get("TWILIO_EMULATOR_DB"):
         return f"open {TILE} to watch it arrive, its ticks move and reply.", None
     return ("this kernel's emulator lives in its memory, where no inbox can see it: start the "
@@ -49,9 +50,9 @@ class PhoneView:
     def _repr_html_(self) -> str:
         hint = html.escape(self.hint)
         if self.url:
-            link = html.escape(self.url)
-            hint = hint.replace(link, f'<a href="{link}" target="_blank" '
-                                      f'class="tutorial-inbox-link">{link}</a>', 1)
+            shown = html.escape(self.url.partition("?")[0])
+            hint = hint.replace(shown, f'<a href="{html.escape(self.url)}" target="_blank" '
+                                       f'class="tutorial-inbox-link">{shown}</a>', 1)
         pictures = f"<div style='color:#555'>🖼 {self._pictures()}</div>" if self.pictures else ""
         return (
             '<div class="tutorial-phone" style="max-width:28em;border:1px solid #ccc;'

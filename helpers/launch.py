@@ -15,8 +15,10 @@ from pathlib import Path
 
 from .config import REPO_ROOT, ConfigError, get_settings
 from .display import show_mode
+from .emulator.transports.http.auth import ADMIN_KEY_VARIABLE, Keys, new_admin_key
 
 STATE_DB = REPO_ROOT / ".emulator" / "emulator.sqlite"
+ADMIN_KEY_FILE = REPO_ROOT / ".emulator" / "admin-key"  # kept across labs: open inboxes stay in
 INBOX_PORT = 8765  # the same address at every `make lab`, so an open inbox tab finds it again
 # Jupyter settings of the tutorial (hide generated files such as *.egg-info), read under
 # `make lab` and, through the `start` script, on Binder and JupyterHub.
@@ -46,11 +48,30 @@ def free_port(preferred: int) -> int:
         return probe.getsockname()[1]
 
 
-def running_emulator(port: int, timeout: float = 2.0) -> dict | None:
-    """The health answer (state file, process id) of an emulator server on `port`, else None."""
-    url = f"http://127.0.0.1:{port}/_emulator/health"
+def admin_key(env: dict, key_file: Path = ADMIN_KEY_FILE) -> str:
+    """The instructor key of this lab's emulator: `TWILIO_EMULATOR_ADMIN_KEY`, else the one
+    saved by an earlier `make lab` (readable by you only), else a new one saved there."""
+    if env.get(ADMIN_KEY_VARIABLE):
+        return env[ADMIN_KEY_VARIABLE]
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        return key_file.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        pass
+    key = new_admin_key()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as saved:
+        saved.write(key)
+    return key
+
+
+def running_emulator(port: int, timeout: float = 2.0, key: str | None = None) -> dict | None:
+    """The health answer (process id, and with the instructor key `key` its state file) of an
+    emulator server on `port`, else None."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/_emulator/health",
+                                     headers={"Authorization": f"Bearer {key}"} if key else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             health = json.loads(response.read())
     except (OSError, ValueError):
         return None
@@ -71,14 +92,17 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
     the server starts on another one, and says so.
     """
     state.parent.mkdir(parents=True, exist_ok=True)
+    key = env[ADMIN_KEY_VARIABLE] = admin_key(env, state.parent / ADMIN_KEY_FILE.name)
     chosen, server = port, None
     taken = not port_is_free(port)
-    leftover = running_emulator(port) if taken else None
+    leftover = running_emulator(port, key=key) if taken else None
     if leftover and leftover.get("state") and same_file(leftover["state"], state):
         pid = leftover.get("pid")
         print(f"An emulator server from an earlier `make lab` still runs on "
               f"http://127.0.0.1:{port} (process {pid}) on the same state file: this lab uses "
-              f"it. It keeps running after JupyterLab stops; `kill {pid}` stops it.", flush=True)
+              f"it. It keeps running after JupyterLab stops; `kill {pid}` stops it.\n"
+              f"  Phone inbox:  http://127.0.0.1:{port}/inbox?token={Keys(key).lab_token}",
+              flush=True)
     else:
         if taken:
             chosen = free_port(0)
@@ -86,7 +110,8 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
                 holder = (f"an emulator server on another state file ({leftover['state']}, "
                           f"process {leftover.get('pid')})")
             elif leftover:
-                holder = "an emulator server of an older version of this tutorial (stop it)"
+                holder = ("an emulator server started with another instructor key, or by an "
+                          "older version of this tutorial (stop it)")
             else:
                 holder = "another program"
             print(f"Port {port} is taken by {holder}: this time the phone inbox is on "
@@ -99,7 +124,8 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
         )
         wait_until_ready(server, chosen)
     env["TWILIO_EMULATOR_DB"] = str(state)  # the kernels share the server's state
-    env["TWILIO_EMULATOR_INBOX_URL"] = f"http://127.0.0.1:{chosen}/inbox"  # notebooks link it
+    lab_token = Keys(key).lab_token  # the link signs the inbox in to the seeded accounts
+    env["TWILIO_EMULATOR_INBOX_URL"] = f"http://127.0.0.1:{chosen}/inbox?token={lab_token}"
     return server
 
 

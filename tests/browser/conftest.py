@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.instructor import ADMIN_KEY
+
 from .jupyterlab_ui import JupyterLabUI
 from .services import (
     EmulatorServer,
@@ -83,7 +85,8 @@ def jupyter_environment(
     env.update(
         TWILIO_MODE="emulator",
         TWILIO_EMULATOR_DB=str(emulator.db),
-        TWILIO_EMULATOR_INBOX_URL=f"{emulator.url}/inbox",  # as make lab tells the kernels
+        TWILIO_EMULATOR_ADMIN_KEY=ADMIN_KEY,  # as make lab: the launcher tile's server too
+        TWILIO_EMULATOR_INBOX_URL=emulator.inbox_link,  # as make lab tells the kernels
         TUTORIAL_ENV_PATH=str(lab.env_path),
         JUPYTER_CONFIG_DIR=str(home / "config"),
         JUPYTER_DATA_DIR=str(home / "data"),
@@ -108,6 +111,7 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
         f"http://127.0.0.1:{free_port()}", secrets.token_hex(16), home / "tutorial.env", root
     )
     emulator_env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+    emulator_env["TWILIO_EMULATOR_ADMIN_KEY"] = ADMIN_KEY
     processes = [
         launch(emulator_command(emulator), emulator_env, ARTIFACTS / "emulator-server.log"),
         launch(

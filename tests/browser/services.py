@@ -13,6 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.emulator.transports.http.auth import Keys
+from tests.instructor import ADMIN_KEY, BEARER
+
 READY_TIMEOUT_S = 60
 
 
@@ -81,9 +84,14 @@ class EmulatorServer:
     def ready(self) -> bool:
         return answers(lambda: http_json("GET", f"{self.url}/_emulator/health", timeout=2))
 
+    @property
+    def inbox_link(self) -> str:
+        """The inbox's address as `make lab` prints it: signed in to the seeded accounts."""
+        return f"{self.url}/inbox?token={Keys(ADMIN_KEY).lab_token}"
+
     def messages(self) -> list[dict]:
-        """Every message in the shared state, oldest first (the admin API)."""
-        return http_json("GET", f"{self.url}/_emulator/messages")["messages"]
+        """Every message in the shared state, oldest first (the admin API, instructor key)."""
+        return http_json("GET", f"{self.url}/_emulator/messages", BEARER)["messages"]
 
 
 @dataclass(frozen=True)

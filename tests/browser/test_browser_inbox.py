@@ -33,7 +33,7 @@ def another_kernel(emulator_server, account_sid: str) -> tuple[Emulator, Client]
 def test_a_message_sent_from_a_notebook_appears_in_the_open_inbox(lab, emulator_server):
     form = lab.run(SMS_NOTEBOOK).form("tutorial-sms-form")
     inbox = lab.page.context.new_page()
-    inbox.goto(f"{emulator_server.url}/inbox")
+    inbox.goto(emulator_server.inbox_link)
     expect(inbox.locator("#connection")).to_have_text("live")
 
     form.get_by_label("To").fill(TO)

@@ -53,7 +53,9 @@ def phone_inbox_shows_the_first_message(notebook: Notebook) -> None:
     where the message just sent is a bubble on the learner's phone."""
     sid = notebook.output_of("print(message.sid)").inner_text().strip()
     link = notebook.output_of("show_phone(message)").locator("a.tutorial-inbox-link")
-    expect(link).to_have_attribute("href", re.compile(r"^http://127\.0\.0\.1:\d+/inbox$"))
+    address = r"^http://127\.0\.0\.1:\d+/inbox"
+    expect(link).to_have_attribute("href", re.compile(address + r"\?token=[\w-]+$"))
+    expect(link).to_have_text(re.compile(address + "$"))  # the sign-in token is not shown
     with notebook.page.context.expect_page() as opened:
         link.click()
     inbox = opened.value

@@ -31,6 +31,7 @@ from tests.browser.services import (
     stop,
     wait_until_ready,
 )
+from tests.instructor import ADMIN_KEY, BEARER
 
 REPO = Path(__file__).resolve().parents[2]
 KERNEL_START_TIMEOUT_S = 60
@@ -60,6 +61,7 @@ class Lab:
         command = [sys.executable, "-m", "helpers.emulator", "serve",
                    "--port", server.url.rsplit(":", 1)[1], "--db", str(server.db)]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
+        env["TWILIO_EMULATOR_ADMIN_KEY"] = ADMIN_KEY  # as make lab's saved key
         with log.open("w") as log_file:
             process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log_file,
                                        stderr=subprocess.STDOUT)
@@ -80,7 +82,7 @@ class Lab:
         request = urllib.request.Request(
             f"{self.server.url}/_emulator/clock", method="POST",
             data=json.dumps({"advance": seconds}).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", **BEARER},
         )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
@@ -98,7 +100,8 @@ class Lab:
         env.update(
             TWILIO_MODE="emulator",
             TWILIO_EMULATOR_DB=str(self.server.db),
-            TWILIO_EMULATOR_INBOX_URL=f"{self.server.url}/inbox",
+            TWILIO_EMULATOR_ADMIN_KEY=ADMIN_KEY,
+            TWILIO_EMULATOR_INBOX_URL=self.server.inbox_link,
             TUTORIAL_ENV_PATH=str(env_file),
         )
         return env

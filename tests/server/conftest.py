@@ -10,13 +10,16 @@ from helpers.emulator.transports.http.app import create_app
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from helpers.status_receiver import StatusReceiver
 from helpers.webserver import BackgroundServer
+from tests.instructor import ADMIN_KEY, admin_session
 
 
 def start_server(db_path, deliver_callbacks: bool = False) -> BackgroundServer:
     """A server on `db_path` with a manual clock: tests move time, nothing sleeps."""
     emulator = Emulator(str(db_path), clock=Clock())
-    server = BackgroundServer(create_app(emulator, deliver_callbacks=deliver_callbacks))
+    server = BackgroundServer(create_app(emulator, ADMIN_KEY,
+                                         deliver_callbacks=deliver_callbacks))
     server.emulator = emulator
+    server.admin = admin_session()  # the instructor: every /_emulator/ route
     return server.start()
 
 

@@ -1,14 +1,13 @@
 """The JSON admin API under /_emulator/: what tests and instructors drive the emulator with."""
 
 import pytest
-import requests
 from twilio.base.exceptions import TwilioRestException
 
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 
 
 def admin(server, method, path, **kwargs):
-    return requests.request(method, f"{server.url}/_emulator/{path}", timeout=5, **kwargs)
+    return server.admin.request(method, f"{server.url}/_emulator/{path}", timeout=5, **kwargs)
 
 
 def test_list_and_clear_messages_per_account(server, client, upgraded_client):
@@ -34,7 +33,7 @@ def test_messages_carry_encoding_and_media_for_the_inbox(server, client):
 
     assert shown["encoding"] == "UCS-2"
     assert shown["media_urls"] == [DEMO_MEDIA_URL]
-    image = admin(server, "GET", "media", params={"url": DEMO_MEDIA_URL})
+    image = admin(server, "GET", "media", params={"sid": shown["sid"], "url": DEMO_MEDIA_URL})
     assert image.headers["content-type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
 
@@ -42,8 +41,9 @@ def test_messages_carry_encoding_and_media_for_the_inbox(server, client):
 OFFLINE_ONLY_URL = "https://c1.staticflickr.com/3/2899/14341091933_1e92e62d12_b.jpg"
 
 
-def test_media_without_an_offline_copy_is_a_placeholder_never_a_trip_online(server):
-    image = admin(server, "GET", "media", params={"url": OFFLINE_ONLY_URL},
+def test_media_without_an_offline_copy_is_a_placeholder_never_a_trip_online(server, client):
+    sent = client.messages.create(from_=DEFAULT_FROM, to=DEFAULT_TO, media_url=[OFFLINE_ONLY_URL])
+    image = admin(server, "GET", "media", params={"sid": sent.sid, "url": OFFLINE_ONLY_URL},
                   allow_redirects=False)
 
     assert image.status_code == 200 and "location" not in image.headers
@@ -97,7 +97,8 @@ def test_clock_advance_moves_messages_along(server, client):
     assert admin(server, "POST", "clock", json={"advance": 30}).ok
     assert client.messages(sid).fetch().status == "delivered"
     assert admin(server, "POST", "clock", json={"advance": -1}).status_code == 400
-    assert admin(server, "POST", "clock", data='{"advance": NaN}').status_code == 400
+    assert admin(server, "POST", "clock", data='{"advance": NaN}',
+                 headers={"Content-Type": "application/json"}).status_code == 400
 
 
 def test_health_names_the_state_file_and_the_process(server, db_path):
@@ -109,8 +110,8 @@ def test_health_names_the_state_file_and_the_process(server, db_path):
                       "pid": os.getpid()}
 
 
-def test_accounts_are_listed_without_tokens(server):
-    body = admin(server, "GET", "accounts").text
+def test_the_session_lists_accounts_without_tokens(server):
+    body = admin(server, "GET", "session").text
     assert TRIAL.sid in body and UPGRADED.sid in body
     assert TRIAL.auth_token not in body and UPGRADED.auth_token not in body
 
@@ -124,10 +125,12 @@ def test_chaos_timeout_is_a_real_read_timeout_and_may_still_have_sent(db_path):
     from helpers.emulator.transports.http.app import create_app
     from helpers.emulator.transports.remote import EmulatorServerHttpClient
     from helpers.webserver import BackgroundServer
+    from tests.instructor import ADMIN_KEY
 
     emulator = Emulator(str(db_path), clock=Clock())
     emulator.set_chaos(ptimeout=1.0, seed=3)
-    with BackgroundServer(create_app(emulator, deliver_callbacks=False, timeout_hold=1.0)) as srv:
+    app = create_app(emulator, ADMIN_KEY, deliver_callbacks=False, timeout_hold=1.0)
+    with BackgroundServer(app) as srv:
         client = Client(TRIAL.sid, TRIAL.auth_token,
                         http_client=EmulatorServerHttpClient(srv.url, timeout=0.2))
         for _ in range(6):

@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-import requests
 from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
@@ -90,7 +89,7 @@ def test_a_retry_keeps_its_attempt_number_when_another_process_sends_it(server, 
     assert retried == [(2, "delivered")]
     assert receiver.statuses(sid).count("sending") == 2
     # one log for both processes: the server's admin API shows the kernel's attempt too
-    logged = requests.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
+    logged = server.admin.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
                           timeout=5).json()["attempts"]
     assert [(a["attempt"], a["outcome"]) for a in logged
             if a["message_sid"] == sid and a["message_status"] == "sending"] == [
@@ -104,9 +103,9 @@ def test_clearing_an_account_forgets_its_logged_attempts(server, client, receive
     server.emulator.clock.advance(30)
     assert len(deliver_due_callbacks(server.emulator)) == 3
 
-    requests.delete(f"{server.url}/_emulator/messages", timeout=5)
+    server.admin.delete(f"{server.url}/_emulator/messages", timeout=5)
 
-    assert requests.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
+    assert server.admin.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
                         timeout=5).json() == {"attempts": []}
 
 
@@ -128,7 +127,7 @@ def test_unreachable_url_is_given_up_after_five_failures_of_the_message(server, 
     for status in ("sent", "delivered"):
         assert [(n, outcome) for n, _, outcome in attempts_of(server.emulator, sid, status)] == [
             (1, "retry in 5 s"), (2, "gave up")]
-    logged = requests.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
+    logged = server.admin.get(f"{server.url}/_emulator/callbacks", params=OWN_LOG,
                           timeout=5).json()["attempts"]
     assert all("could not reach" in a["detail"] for a in logged if a["message_sid"] == sid)
 
@@ -138,7 +137,7 @@ def test_server_delivers_callbacks_in_the_background(db_path, receiver):
     try:
         sid = client_for(server).messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
                                                  status_callback=receiver.url).sid
-        requests.post(f"{server.url}/_emulator/clock", json={"advance": 30}, timeout=5)
+        server.admin.post(f"{server.url}/_emulator/clock", json={"advance": 30}, timeout=5)
 
         receiver.wait_for(3)
     finally:

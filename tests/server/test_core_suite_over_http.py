@@ -18,6 +18,7 @@ from tests.emulator import (
     test_messages,
     test_validation,
 )
+from tests.instructor import ADMIN_KEY
 
 from .conftest import client_for
 
@@ -35,7 +36,7 @@ for _suite in SUITES:
 def emulator():
     """The same in-memory emulator as the core's fixture, behind a loopback HTTP server."""
     emu = Emulator()
-    server = BackgroundServer(create_app(emu, deliver_callbacks=False)).start()
+    server = BackgroundServer(create_app(emu, ADMIN_KEY, deliver_callbacks=False)).start()
     emu.served_at = server
     yield emu
     server.stop()

@@ -14,6 +14,7 @@ import requests
 
 from helpers.emulator.runtime.callbacks import CallbackDispatcher, deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL, UPGRADED
+from tests.instructor import BEARER
 from tests.polling import wait_until
 
 from .conftest import client_for, start_server
@@ -64,7 +65,8 @@ def stalled():
 
 def events_of(url: str, into: queue.Queue, stop: threading.Event) -> None:
     """Read the inbox's event stream, putting (time, kind, payload) on `into`."""
-    with requests.get(f"{url}/_emulator/events", stream=True, timeout=10) as stream:
+    with requests.get(f"{url}/_emulator/events", stream=True, timeout=10,
+                      headers=BEARER) as stream:
         kind = None
         for line in stream.iter_lines():
             if stop.is_set():
@@ -87,20 +89,20 @@ def test_a_stalled_callback_url_delays_neither_another_account_nor_the_inbox(
         for _ in range(12):  # more messages to the stalled URL than there are workers
             trial.messages.create(body="stuck", from_=DEFAULT_FROM, to=DEFAULT_TO,
                                   status_callback=stalled.url)
-        requests.post(f"{server.url}/_emulator/clock", json={"advance": 2}, timeout=5)
+        server.admin.post(f"{server.url}/_emulator/clock", json={"advance": 2}, timeout=5)
         wait_until(lambda: stalled.accepted, timeout=FAIR)  # its first POST hangs now
 
         started = time.monotonic()
         sid = client_for(server, UPGRADED).messages.create(
             body="fine", from_=FROM[UPGRADED.sid], to=DEFAULT_TO,
             status_callback=receiver.url).sid
-        requests.post(f"{server.url}/_emulator/clock", json={"advance": 30}, timeout=5)
+        server.admin.post(f"{server.url}/_emulator/clock", json={"advance": 30}, timeout=5)
         receiver.wait_for(3, timeout=FAIR)
         assert receiver.statuses(sid) == ["sending", "sent", "delivered"]
         assert time.monotonic() - started < FAIR
 
         texted = time.monotonic()  # an inbound text shows in the open inbox at once
-        inbound = requests.post(f"{server.url}/_emulator/inbound", timeout=5, json={
+        inbound = server.admin.post(f"{server.url}/_emulator/inbound", timeout=5, json={
             "from": "+15558675310", "to": DEFAULT_FROM, "body": "still live?"}).json()
         deadline = texted + FAIR
         while True:
@@ -172,14 +174,14 @@ def test_a_callback_to_the_server_itself_is_refused(server, host):
     sid = client_for(server).messages.create(body="hi", from_=DEFAULT_FROM, to=DEFAULT_TO,
                                              status_callback=target).sid
     server.emulator.clock.advance(30)
-    before = requests.get(f"{server.url}/_emulator/clock", timeout=5).json()
+    before = server.admin.get(f"{server.url}/_emulator/clock", timeout=5).json()
 
     made = deliver_due_callbacks(server.emulator)
 
     assert [(a["message_status"], a["http_status"], a["outcome"]) for a in made] == [
         ("sending", None, "refused"), ("sent", None, "refused"), ("delivered", None, "refused")]
     assert "the emulator server itself" in made[0]["detail"]
-    assert requests.get(f"{server.url}/_emulator/clock", timeout=5).json() == before
+    assert server.admin.get(f"{server.url}/_emulator/clock", timeout=5).json() == before
     assert server.emulator.pending_callbacks() == []
     assert sid
 
@@ -191,9 +193,9 @@ def test_the_attempt_log_over_http_lists_one_account_s_attempts(server, receiver
     server.emulator.clock.advance(30)
     assert len(deliver_due_callbacks(server.emulator)) == 6
 
-    everyone = requests.get(f"{server.url}/_emulator/callbacks", timeout=5)
+    everyone = server.admin.get(f"{server.url}/_emulator/callbacks", timeout=5)
     assert everyone.status_code == 400
     assert "account_sid" in everyone.json()["error"]
-    mine = requests.get(f"{server.url}/_emulator/callbacks", params={"account_sid": TRIAL.sid},
+    mine = server.admin.get(f"{server.url}/_emulator/callbacks", params={"account_sid": TRIAL.sid},
                         timeout=5).json()["attempts"]
     assert len(mine) == 3 and {a["account_sid"] for a in mine} == {TRIAL.sid}

@@ -4,6 +4,7 @@ half-sent requests. No answer is a 500, every request is answered within a secon
 server's memory stays bounded and its log holds no traceback."""
 
 import json
+import os
 import random
 import re
 import socket
@@ -18,6 +19,8 @@ import psutil
 import pytest
 
 from helpers.emulator.seed import DEFAULT_TO, TRIAL, UPGRADED
+from helpers.emulator.transports.http.auth import Keys
+from tests.instructor import ADMIN_KEY, BEARER
 from tests.polling import wait_until
 
 pytestmark = pytest.mark.xdist_group("hostile")  # alone on a worker: it measures memory
@@ -36,9 +39,10 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
     log = (folder / "server.log").open("w+")
     process = subprocess.Popen(
-        [sys.executable, "-m", "helpers.emulator", "serve", "--port", "0",
+        [sys.executable, "-m", "helpers.emulator", "serve", "--port", "0", "--room",
          "--db", str(folder / "state.sqlite")],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True)
+        cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True,
+        env=dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY=ADMIN_KEY))
     banner = process.stdout.readline()
     match = re.search(r"http://127\.0\.0\.1:(\d+)", banner)
     assert match, banner
@@ -118,9 +122,12 @@ def admin_request(rng: random.Random) -> dict:
             ["from", "to", "body", "media_urls", "x"], rng.randint(0, 5))},
     }
     path = rng.choice([*payloads, "/_emulator/health", "/_emulator/messages",
-                       "/_emulator/accounts", "/_emulator/callbacks", f"/_emulator/{junk(rng)}"])
+                       "/_emulator/session", "/_emulator/callbacks", f"/_emulator/{junk(rng)}"])
     request = {"method": rng.choice(["GET", "POST", "POST", "DELETE", "PATCH"]), "url": path,
-               "params": {"account_sid": junk(rng, 200)} if rng.random() < 0.3 else None}
+               "params": {"account_sid": junk(rng, 200)} if rng.random() < 0.3 else None,
+               "headers": credentials(rng)}
+    if rng.random() < 0.8:
+        request["headers"]["Content-Type"] = rng.choice(["application/json", "text/plain"])
     if request["method"] == "DELETE" and path == "/_emulator/messages":
         request["params"] = {"account_sid": TRIAL.sid}  # keep the room's messages mostly
     roll = rng.random()
@@ -135,14 +142,30 @@ def admin_request(rng: random.Random) -> dict:
     return request
 
 
+def credentials(rng: random.Random) -> dict:
+    """Mostly the instructor's key (so the checks behind it run too), else none or junk."""
+    return rng.choice([dict(BEARER), dict(BEARER), dict(BEARER), {},
+                       {"Authorization": f"Bearer {junk(rng)}"},
+                       {"Authorization": f"Basic {junk(rng)}"},
+                       {"Cookie": f"{Keys(ADMIN_KEY).cookie}={junk(rng, 300)}"},
+                       {"Origin": f"http://{junk(rng)}", **BEARER},
+                       {"Host": junk(rng, 30)}])
+
+
 def inbox_request(rng: random.Random) -> dict:
     path = rng.choice(["/", "/inbox", "/static/inbox.js", "/static/inbox.css",
                        f"/static/{junk(rng)}", "/static/../../etc/passwd",
                        "/static/%2e%2e/%2e%2e/README.md", "/_emulator/media",
-                       "/_emulator/events", f"/{junk(rng)}"])
+                       "/_emulator/events", f"/{junk(rng)}", "/join"])
     params = rng.choice([None, {"url": junk(rng, 3000)}, {"account_sid": junk(rng)},
-                         {"url": "https://demo.twilio.com/owl.png"}])
-    return {"method": rng.choice(["GET", "GET", "POST", "HEAD"]), "url": path, "params": params}
+                         {"url": "https://demo.twilio.com/owl.png", "sid": junk(rng, 34)},
+                         {"token": junk(rng)}, {"code": junk(rng, 12)}])
+    request = {"method": rng.choice(["GET", "GET", "POST", "HEAD"]), "url": path,
+               "params": params, "headers": credentials(rng)}
+    if path == "/join" and request["method"] == "POST":
+        code = Keys(ADMIN_KEY).join_code if rng.random() < 0.5 else junk(rng, 12)
+        request["content"] = urlencode({"code": code, "name": junk(rng, 60)}).encode()
+    return request
 
 
 def generated(count: int, seed: int) -> list[dict]:
@@ -166,7 +189,7 @@ def send_all(port: int, requests: list[dict]) -> list[str]:
                 problems.append(f"{where}: no answer within {TIMEOUT} s")
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
                 pass  # the server closed a connection after refusing a request: an answer
-            except (httpx.InvalidURL, UnicodeEncodeError):
+            except (httpx.InvalidURL, httpx.LocalProtocolError, UnicodeEncodeError):
                 pass  # httpx itself would not send it
     return problems
 
@@ -229,6 +252,8 @@ def test_a_hostile_room_gets_no_500_and_bounded_memory(served):
                10, "the server closing every half-sent connection")
     with httpx.Client(timeout=TIMEOUT) as client:
         assert client.get(f"http://127.0.0.1:{port}/_emulator/health").json()["ok"]
+        session = client.get(f"http://127.0.0.1:{port}/_emulator/session", headers=BEARER)
+        assert session.json()["instructor"] is True
     log = log_path.read_text()
     assert "Traceback" not in log, log[-3000:]
     assert process.poll() is None

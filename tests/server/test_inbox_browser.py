@@ -12,10 +12,19 @@ from twilio.rest import Client
 
 from helpers.emulator import Emulator, EmulatorHttpClient
 from helpers.emulator.runtime.callbacks import deliver_due_callbacks
-from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
+from helpers.emulator.seed import (
+    DEFAULT_FROM,
+    DEFAULT_TO,
+    DEMO_MEDIA_URL,
+    TEST_CREDENTIALS,
+    TRIAL,
+    UPGRADED,
+)
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.auth import Keys
 from helpers.webserver import BackgroundServer
+from tests.instructor import ADMIN_KEY
 
 from .conftest import client_for
 
@@ -26,6 +35,7 @@ NO_OFFLINE_COPY = "https://c1.staticflickr.com/3/2899/14341091933_1e92e62d12_b.j
 KEPT = "Body redacted at Twilio — the phone still shows what it received"
 UNKNOWN = "Body redacted at Twilio — the text was deleted before this inbox saw it"
 
+LAB_TOKEN = Keys(ADMIN_KEY).lab_token
 expect.set_options(timeout=15_000)
 
 
@@ -65,8 +75,9 @@ def kernel(db_path):
     emulator.close()
 
 
-def open_inbox(page, server, query=""):
-    page.goto(f"{server.url}/inbox{query}")
+def open_inbox(page, server, query="", token=LAB_TOKEN):
+    """Open the inbox as `make lab`'s link does (the instructor's with `token=ADMIN_KEY`)."""
+    page.goto(f"{server.url}/inbox?token={token}" + (f"&{query.lstrip('?')}" if query else ""))
     expect(page.locator("#connection")).to_have_text("live")
 
 
@@ -140,7 +151,7 @@ def test_instructor_view_and_clear(page, server, client, receiver, db_path):
     upgraded.messages.create(body="upgraded room", to=OTHER_TO,
                              from_=UPGRADED.number("long_code").phone_number)
 
-    open_inbox(page, server)
+    open_inbox(page, server, token=ADMIN_KEY)
     expect(page.locator(".bubble")).to_have_count(1)
     deletes = []
     page.on("request", lambda request: request.method == "DELETE" and deletes.append(request))
@@ -169,6 +180,21 @@ def test_instructor_view_and_clear(page, server, client, receiver, db_path):
     expect(page.locator("#attempts tr:not(.none)")).to_have_count(0)
     expect(page.locator("#attempts tr.none")).to_contain_text("None yet")
     assert server.emulator.messages() == []
+
+
+def test_the_lab_link_has_no_instructor_view_and_clears_only_the_chosen_account(
+        page, server, client, upgraded_client):
+    client.messages.create(body="mine", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    upgraded_client.messages.create(body="the other account's", to=OTHER_TO,
+                                    from_=UPGRADED.number("long_code").phone_number)
+    open_inbox(page, server)
+    shown = page.locator("#account option").evaluate_all("options => options.map(o => o.value)")
+    assert shown == [TRIAL.sid, UPGRADED.sid, TEST_CREDENTIALS.sid]  # no "all"
+    expect(page.locator(".bubble")).to_have_count(1)
+    [asked] = answer_clear(page, accept=True)
+    assert "EVERY account" not in asked
+    expect(page.locator(".bubble")).to_have_count(0)
+    assert [m["body"] for m in server.emulator.messages()] == ["the other account's"]
 
 
 def test_a_redacted_body_is_labelled_and_the_phone_keeps_what_it_received(page, server,
@@ -246,14 +272,14 @@ class Switchable:
 
 def test_an_open_inbox_finds_the_server_again_after_a_restart(browser, db_path):
     emulator = Emulator(str(db_path), clock=Clock())
-    restarted = create_app(emulator)
+    restarted = create_app(emulator, ADMIN_KEY)
     proxy = Switchable(restarted)
     context = offline_context(browser)
     page = context.new_page()
     try:
-        with BackgroundServer(create_app(emulator)) as first:  # then restarted on its port
+        with BackgroundServer(create_app(emulator, ADMIN_KEY)) as first:  # then restarted there
             port = first.port
-            page.goto(f"{first.url}/inbox")
+            page.goto(f"{first.url}/inbox?token={LAB_TOKEN}")
             expect(page.locator("#connection")).to_have_text("live")
         expect(page.locator("#connection")).to_have_text("reconnecting…")
         with BackgroundServer(proxy, port=port):
@@ -275,14 +301,16 @@ def test_an_open_inbox_finds_the_server_again_after_a_restart(browser, db_path):
 
 
 def behind_proxy(app, prefix: str):
-    """The app as jupyter-server-proxy serves it: at `prefix`, stripped before the app sees it."""
+    """The app as jupyter-server-proxy serves it: at `prefix`, stripped before the app sees it,
+    with the instructor key added to each request (`request_headers_override`)."""
     async def proxied(scope, receive, send):
         if scope["type"] == "http":
             if not scope["path"].startswith(prefix + "/"):
                 await send({"type": "http.response.start", "status": 404, "headers": []})
                 await send({"type": "http.response.body", "body": b""})
                 return
-            scope = dict(scope, path=scope["path"][len(prefix):])
+            scope = dict(scope, path=scope["path"][len(prefix):], headers=[
+                *scope["headers"], (b"authorization", f"Bearer {ADMIN_KEY}".encode())])
         await app(scope, receive, send)
     return proxied
 
@@ -290,7 +318,7 @@ def behind_proxy(app, prefix: str):
 def test_inbox_works_under_a_proxy_sub_path(browser, db_path):
     emulator = Emulator(str(db_path), clock=Clock())
     prefix = "/user/learner/twilio-inbox"
-    with BackgroundServer(behind_proxy(create_app(emulator), prefix)) as server:
+    with BackgroundServer(behind_proxy(create_app(emulator, ADMIN_KEY), prefix)) as server:
         page = browser.new_page()
         try:
             page.goto(f"{server.url}{prefix}/inbox")

@@ -18,8 +18,11 @@ from jupyter_server_proxy.config import make_server_process
 from helpers import launch
 from helpers.emulator import Emulator
 from helpers.emulator.inbox.proxy import setup_emulator_proxy
+from helpers.emulator.seed import TRIAL, UPGRADED
 from helpers.emulator.transports.http.app import create_app
+from helpers.emulator.transports.http.auth import Keys
 from helpers.webserver import BackgroundServer
+from tests.instructor import ADMIN_KEY, BEARER
 from tests.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,9 +59,11 @@ def test_ctrl_c_with_an_open_inbox_exits_cleanly(tmp_path):
     process = subprocess.Popen(
         [sys.executable, "-m", "helpers.emulator", "serve", "--port", "0",
          "--db", str(tmp_path / "state.sqlite")],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY=ADMIN_KEY))
     url = process.stdout.readline().split()[3]
-    with requests.get(f"{url}/_emulator/events", stream=True, timeout=10) as stream:
+    with requests.get(f"{url}/_emulator/events", stream=True, timeout=10,
+                      headers=BEARER) as stream:
         assert next(stream.iter_lines()) == b"event: snapshot"  # the inbox is connected
         process.send_signal(signal.SIGINT)
         returncode = process.wait(timeout=10)
@@ -87,6 +92,9 @@ def test_launcher_entry_is_valid_for_jupyter_server_proxy():
     assert Path(process.launcher_entry.icon_path).read_text().startswith("<svg")
     assert "{port}" in process.command and process.command[1:4] == [
         "-m", "helpers.emulator", "serve"]
+    key = process.environment["TWILIO_EMULATOR_ADMIN_KEY"]  # Jupyter signed the user in:
+    assert len(key) >= 32  # the proxy signs each request in with the server's own key
+    assert process.request_headers_override == {"Authorization": f"Bearer {key}"}
 
 
 # -- `make lab` (helpers/launch.py) and Binder's `start`: a stable inbox address, tidy files --
@@ -127,21 +135,48 @@ def test_make_lab_starts_the_server_on_the_port_and_tells_the_kernels(tmp_path):
     port, state, env = a_free_port(), tmp_path / "state.sqlite", {**os.environ}
 
     with started(env, port, state) as server:
+        key = env["TWILIO_EMULATOR_ADMIN_KEY"]
+        assert (state.parent / "admin-key").read_text() == key
+        assert (state.parent / "admin-key").stat().st_mode & 0o077 == 0  # yours alone
         assert env["TWILIO_EMULATOR_DB"] == str(state)
-        assert env["TWILIO_EMULATOR_INBOX_URL"] == f"http://127.0.0.1:{port}/inbox"
-        assert "Phone inbox" in requests.get(env["TWILIO_EMULATOR_INBOX_URL"], timeout=10).text
-        health = requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=10).json()
+        link = env["TWILIO_EMULATOR_INBOX_URL"]
+        assert link == f"http://127.0.0.1:{port}/inbox?token={Keys(key).lab_token}"
+        browser = requests.Session()
+        assert "Phone inbox" in browser.get(link, timeout=10).text
+        session = browser.get(f"http://127.0.0.1:{port}/_emulator/session", timeout=10).json()
+        assert [a["sid"] for a in session["accounts"]][:2] == [TRIAL.sid, UPGRADED.sid]
+        health = requests.get(f"http://127.0.0.1:{port}/_emulator/health", timeout=10,
+                              headers={"Authorization": f"Bearer {key}"}).json()
         assert (health["state"], health["pid"]) == (str(state), server.pid)
+
+
+def test_the_next_make_lab_keeps_the_key_so_open_inboxes_stay_signed_in(tmp_path):
+    env, again = {}, {}
+    assert launch.admin_key(env, tmp_path / "admin-key") == launch.admin_key(
+        again, tmp_path / "admin-key")
+    assert launch.admin_key({"TWILIO_EMULATOR_ADMIN_KEY": ADMIN_KEY},
+                            tmp_path / "admin-key") == ADMIN_KEY
 
 
 def test_a_leftover_server_on_the_same_state_file_is_reused_and_named(tmp_path, capsys):
     state = tmp_path / "state.sqlite"
-    with BackgroundServer(create_app(Emulator(str(state)))) as leftover:
-        env = {}
+    with BackgroundServer(create_app(Emulator(str(state)), ADMIN_KEY)) as leftover:
+        env = {"TWILIO_EMULATOR_ADMIN_KEY": ADMIN_KEY}
         assert launch.start_emulator_server(env, port=leftover.port, state=state) is None
-    assert env["TWILIO_EMULATOR_INBOX_URL"] == f"http://127.0.0.1:{leftover.port}/inbox"
+    link = f"http://127.0.0.1:{leftover.port}/inbox?token={Keys(ADMIN_KEY).lab_token}"
+    assert env["TWILIO_EMULATOR_INBOX_URL"] == link
     said = capsys.readouterr().out
     assert "earlier `make lab` still runs" in said and f"kill {os.getpid()}" in said
+    assert link in said
+
+
+def test_a_leftover_server_with_another_key_is_not_trusted(tmp_path, capsys):
+    state = tmp_path / "state.sqlite"
+    with BackgroundServer(create_app(Emulator(str(state)), ADMIN_KEY)) as leftover:
+        env = {"TWILIO_EMULATOR_ADMIN_KEY": "another-instructor-key-0123456789"}
+        with started(env, leftover.port, state):
+            assert f":{leftover.port}/" not in env["TWILIO_EMULATOR_INBOX_URL"]
+            assert "started with another instructor key" in capsys.readouterr().out
 
 
 def test_a_port_held_by_another_program_moves_the_inbox_and_says_so(tmp_path, capsys):
@@ -152,15 +187,15 @@ def test_a_port_held_by_another_program_moves_the_inbox_and_says_so(tmp_path, ca
         env = {**os.environ}
         with started(env, port, tmp_path / "s.sqlite"):
             moved = env["TWILIO_EMULATOR_INBOX_URL"]
-            assert moved != f"http://127.0.0.1:{port}/inbox"
+            assert f":{port}/" not in moved
             assert "Phone inbox" in requests.get(moved, timeout=10).text
             assert f"Port {port} is taken by another program" in capsys.readouterr().out
 
 
 def test_an_emulator_server_on_another_state_file_is_left_alone(tmp_path, capsys):
     theirs = tmp_path / "theirs.sqlite"
-    with BackgroundServer(create_app(Emulator(str(theirs)))) as other:
-        env = {**os.environ}
+    with BackgroundServer(create_app(Emulator(str(theirs)), ADMIN_KEY)) as other:
+        env = {**os.environ, "TWILIO_EMULATOR_ADMIN_KEY": ADMIN_KEY}
         with started(env, other.port, tmp_path / "s.sqlite"):
             assert env["TWILIO_EMULATOR_INBOX_URL"] != f"http://127.0.0.1:{other.port}/inbox"
             assert f"an emulator server on another state file ({theirs}" in capsys.readouterr().out

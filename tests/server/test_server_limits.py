@@ -12,7 +12,10 @@ import pytest
 from helpers.emulator.seed import DEFAULT_TO, UPGRADED
 from helpers.emulator.transports.http.limits import MAX_BODY_BYTES
 from helpers.webserver import BoundedH11Protocol
+from tests.instructor import BEARER
 from tests.polling import wait_until
+
+JSON = {"Content-Type": "application/json"}
 
 MESSAGES = f"/2010-04-01/Accounts/{UPGRADED.sid}/Messages.json"
 AUTH = (UPGRADED.sid, UPGRADED.auth_token)
@@ -20,7 +23,7 @@ FROM = UPGRADED.number("short_code").phone_number
 
 
 def http(server):
-    return httpx.Client(base_url=server.url, timeout=5)
+    return httpx.Client(base_url=server.url, timeout=5, headers=BEARER)
 
 
 def create(client):
@@ -114,7 +117,8 @@ def test_a_bad_admin_value_is_400_naming_the_range_and_changes_nothing(server, p
 
 def test_seed_1e400_is_400_and_the_chaos_is_not_applied(server):
     with http(server) as client:
-        answer = client.post("/_emulator/chaos", content=b'{"seed": 1e400, "p500": 1}')
+        answer = client.post("/_emulator/chaos", content=b'{"seed": 1e400, "p500": 1}',
+                             headers=JSON)
         assert answer.status_code == 400
         assert "seed" in answer.json()["error"]
         assert create(client).status_code == 201
@@ -125,6 +129,6 @@ def test_seed_1e400_is_400_and_the_chaos_is_not_applied(server):
 def test_deep_or_huge_json_to_the_admin_api_is_400(server, body):
     with http(server) as client:
         for path in ("/_emulator/clock", "/_emulator/chaos", "/_emulator/inbound"):
-            answer = client.post(path, content=body)
+            answer = client.post(path, content=body, headers=JSON)
             assert answer.status_code == 400, (path, answer.text)
             assert json.loads(answer.text)["error"]

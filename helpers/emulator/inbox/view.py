@@ -10,6 +10,7 @@ from functools import lru_cache
 from helpers.segments import count_segments
 
 from .. import seed
+from ..state.sids import sid_row
 
 
 def conversations(emulator, account_sid: str | None = None,
@@ -39,3 +40,11 @@ def accounts(emulator=None) -> list[dict]:
     listed = seed.ACCOUNTS if emulator is None else emulator.accounts()
     return [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type} for a in listed]
 
+
+def media_of(emulator, message_sid: str) -> tuple[str, list[str]] | None:
+    """The account and the media URLs of message `message_sid`, or None if there is none."""
+    with emulator.store.lock:
+        message = emulator.store.get_message(sid_row(message_sid))
+        if message is None or message.sid != message_sid:
+            return None
+        return message.account_sid, emulator.store.media_urls([message_sid]).get(message_sid, [])

@@ -14,6 +14,7 @@ const received = new Map();
 let attempts = [];
 let source = null;
 let reconnectTimer = null;
+let csrfToken = null;
 
 const $ = (id) => document.getElementById(id);
 const accountSelect = $("account");
@@ -32,22 +33,34 @@ function query(account) {
   return account === ALL ? "" : `?account_sid=${encodeURIComponent(account)}`;
 }
 
-async function loadAccounts() {
-  let accounts;
-  while (!accounts) {  // the server may still be starting: try again until it answers
+// Who this page may show: the server answers from the session cookie the address `make lab`
+// printed (or the room's join page, or the instructor key) gave this browser.
+async function loadSession() {
+  let session;
+  while (!session) {  // the server may still be starting: try again until it answers
     try {
-      accounts = (await (await fetch("_emulator/accounts")).json()).accounts;
+      const answer = await fetch("_emulator/session");
+      if (answer.status === 401) {
+        showConnection("not signed in", "");
+        $("empty").textContent = "This inbox is not signed in. Open it from the address `make lab` printed "
+          + "(it ends in ?token=…), from the Twilio Phone Inbox tile of the JupyterLab launcher, "
+          + "or from your room's join page.";
+        return null;
+      }
+      session = await answer.json();
     } catch {
       showConnection("reconnecting…", "");
       await new Promise((resolve) => setTimeout(resolve, RECONNECT_MS));
     }
   }
-  for (const account of accounts) {
+  csrfToken = session.csrf;
+  for (const account of session.accounts) {
     accountSelect.append(el("option", { value: account.sid, textContent: `${account.friendly_name} (${account.sid.slice(0, 8)}…)` }));
   }
-  accountSelect.append(el("option", { value: ALL, textContent: "All accounts (instructor view)" }));
+  if (session.instructor) accountSelect.append(el("option", { value: ALL, textContent: "All accounts (instructor view)" }));
   const wanted = new URLSearchParams(location.search).get("account");
   if (wanted && [...accountSelect.options].some((o) => o.value === wanted)) accountSelect.value = wanted;
+  return session;
 }
 
 function showConnection(text, className) {
@@ -117,7 +130,7 @@ function bubbleFor(message) {
   for (const url of message.media_urls || []) {
     // The emulator serves the bundled owl for Twilio's demo media, else an "Image not available
     // offline" placeholder: the inbox never loads anything from the internet.
-    const image = el("img", { src: `_emulator/media?url=${encodeURIComponent(url)}`, alt: `MMS picture: ${url}`, title: url });
+    const image = el("img", { src: `_emulator/media?sid=${message.sid}&url=${encodeURIComponent(url)}`, alt: `MMS picture: ${url}`, title: url });
     image.addEventListener("load", () => { const screen = bubble.closest(".screen"); if (screen) screen.scrollTop = screen.scrollHeight; });
     bubble.append(image);
   }
@@ -195,7 +208,9 @@ async function clearMessages() {
     + "which the notebooks share: fetching one of these messages then answers 404. "
     + "This cannot be undone.";
   if (!window.confirm(question)) return;
-  await fetch(`_emulator/messages${query(account)}`, { method: "DELETE" });
+  const headers = csrfToken ? { "X-CSRF-Token": csrfToken } : {};
+  const answer = await fetch(`_emulator/messages${query(account)}`, { method: "DELETE", headers });
+  if (!answer.ok) window.alert(`Not cleared: ${(await answer.json()).error}`);
 }
 
 $("filter").addEventListener("input", renderPhones);
@@ -208,4 +223,4 @@ accountSelect.addEventListener("change", () => {
   attempts = [];
   connect();
 });
-loadAccounts().then(connect);
+loadSession().then((session) => { if (session) connect(); });

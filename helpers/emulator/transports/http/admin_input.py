@@ -9,10 +9,19 @@ from starlette.responses import JSONResponse, Response
 class AdminInputError(ValueError):
     """Bad input to the admin API: the message says what to send instead."""
 
+    status = 400
+
+
+class NotJson(AdminInputError):
+    """An admin write that is not `application/json` (what an HTML form or a cross-site
+    "simple" request sends): 415."""
+
+    status = 415
+
 
 async def admin_error(request: Request, exc: AdminInputError) -> Response:
-    """The app's handler for `AdminInputError`: `{"error": ...}` with status 400."""
-    return JSONResponse({"error": str(exc)}, status_code=400)
+    """The app's handler for `AdminInputError`: `{"error": ...}` with its status (400, 415)."""
+    return JSONResponse({"error": str(exc)}, status_code=exc.status)
 
 
 MAX_JSON_BYTES = 64 * 1024
@@ -24,6 +33,9 @@ MAX_JSON_DEPTH = 8
 
 async def json_body(request: Request) -> dict:
     """The request's JSON object, or an AdminInputError saying what to send."""
+    kind = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if kind != "application/json":
+        raise NotJson("Send the body as JSON with Content-Type: application/json.")
     raw = await request.body()
     if len(raw) > MAX_JSON_BYTES:
         raise AdminInputError(f"The body is {len(raw)} bytes: send a JSON object of at most "

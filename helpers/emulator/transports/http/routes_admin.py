@@ -1,5 +1,7 @@
-"""The JSON admin API at /_emulator/: health, messages, accounts, chaos, inbound, clock and
-the log of status-callback attempts (docs/server.md lists them)."""
+"""The JSON admin API at /_emulator/: health, the caller's session, messages, chaos, inbound,
+clock and the log of status-callback attempts (docs/server.md lists them, and who may call
+each: an account's own messages and attempts take its credentials or an inbox session over it;
+the room-wide ones take the instructor key, see `auth.py`)."""
 
 import os
 
@@ -10,23 +12,39 @@ from starlette.routing import Route
 from helpers.facts import MAX_BODY, MAX_MEDIA
 
 from ...api.forms import MAX_NUMBER_TEXT, MAX_URL
-from ...inbox.view import accounts as seeded_accounts
 from ...inbox.view import conversations
 from ...runtime.chaos import MAX_LATENCY
 from ...state.clock import MAX_ADVANCE
 from .admin_input import AdminInputError, json_body
+from .auth import NOBODY, bearer, require, viewer_of
 from .service import service_of
 
 
 async def health(request: Request) -> Response:
+    """Public: is an emulator answering here? The instructor also learns its state file."""
     emulator = service_of(request).emulator
-    return JSONResponse({"ok": True, "service": "twilio-emulator",
-                         "state": emulator.store.path, "pid": os.getpid()})
+    answer = {"ok": True, "service": "twilio-emulator", "pid": os.getpid()}
+    if request.app.state.keys.is_admin_key(bearer(request)):
+        answer["state"] = emulator.store.path
+    return JSONResponse(answer)
+
+
+async def session(request: Request) -> Response:
+    """What the caller may see: the inbox asks first (its accounts, its CSRF token)."""
+    viewer = viewer_of(request)
+    if viewer is NOBODY:
+        require(request)  # the 401 saying how to sign in
+    emulator = service_of(request).emulator
+    listed = [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type}
+              for a in emulator.accounts() if viewer.may_see(a.sid)]
+    csrf = request.app.state.keys.csrf(viewer.scope) if viewer.scope else None
+    return JSONResponse({"instructor": viewer.admin, "accounts": listed, "csrf": csrf})
 
 
 async def messages(request: Request) -> Response:
     service = service_of(request)
     account = request.query_params.get("account_sid") or None
+    require(request, account)
     if request.method == "DELETE":
         await service.call(service.emulator.clear_messages, account)
         service.resync()
@@ -35,11 +53,8 @@ async def messages(request: Request) -> Response:
     return JSONResponse({"messages": listed})
 
 
-async def accounts(request: Request) -> Response:
-    return JSONResponse({"accounts": seeded_accounts()})
-
-
 async def chaos(request: Request) -> Response:
+    require(request)
     settings = await json_body(request)
     try:
         service_of(request).emulator.set_chaos(**settings)
@@ -52,6 +67,7 @@ async def chaos(request: Request) -> Response:
 
 
 async def inbound(request: Request) -> Response:
+    require(request)
     service = service_of(request)
     payload = await json_body(request)
     example = '{"from": "+15558675310", "to": "+15017122661", "body": "Hi!"}'
@@ -80,6 +96,7 @@ async def inbound(request: Request) -> Response:
 
 
 async def clock(request: Request) -> Response:
+    require(request)
     service = service_of(request)
     if request.method == "POST":
         seconds = (await json_body(request)).get("advance")
@@ -101,6 +118,7 @@ async def callbacks(request: Request) -> Response:
     account = request.query_params.get("account_sid")
     if not account:  # one account's attempts only: the log tells which local ports answer
         raise AdminInputError("Send ?account_sid=AC...: the log lists one account's attempts.")
+    require(request, account)
     return JSONResponse({"attempts": await service.call(service.emulator.callback_attempts,
                                                         account)})
 
@@ -108,7 +126,7 @@ async def callbacks(request: Request) -> Response:
 routes = [
     Route("/_emulator/health", health),
     Route("/_emulator/messages", messages, methods=["GET", "DELETE"]),
-    Route("/_emulator/accounts", accounts),
+    Route("/_emulator/session", session),
     Route("/_emulator/chaos", chaos, methods=["POST"]),
     Route("/_emulator/inbound", inbound, methods=["POST"]),
     Route("/_emulator/clock", clock, methods=["GET", "POST"]),
