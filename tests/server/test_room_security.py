@@ -2,6 +2,7 @@
 every route, foreign Host names, cross-site writes, CSRF, JSON-only admin writes, the media
 route and room mode's private learner accounts."""
 
+import json
 import re
 
 import pytest
@@ -325,3 +326,20 @@ def test_the_instructor_sees_every_learner_and_the_join_page_escapes_names(room)
     instructor = signed_in(room, ADMIN_KEY).get(f"{room.url}/_emulator/session", timeout=5)
     assert instructor.json()["instructor"] is True
     assert len(instructor.json()["accounts"]) == 3 + 2  # the seeded ones and the learner's
+
+
+def test_an_account_s_stream_starts_with_its_messages_however_busy_the_room(server, client):
+    from helpers.emulator import EmulatorHttpClient
+    from helpers.emulator.transports.http.service import INBOX_LIMIT
+
+    mine = client.messages.create(body="mine", from_=DEFAULT_FROM, to=DEFAULT_TO)
+    busy = Client(*basic(UPGRADED), http_client=EmulatorHttpClient(server.emulator))
+    short_code = UPGRADED.number("short_code").phone_number
+    for n in range(INBOX_LIMIT + 1):  # the room's newest messages are all someone else's
+        busy.messages.create(body=f"busy {n}", from_=short_code, to=DEFAULT_TO)
+    with requests.get(f"{server.url}/_emulator/events", params={"account_sid": TRIAL.sid},
+                      auth=basic(TRIAL), stream=True, timeout=10) as stream:
+        lines = stream.iter_lines()
+        assert next(lines) == b"event: snapshot"
+        snapshot = json.loads(next(lines).removeprefix(b"data: "))
+    assert [m["sid"] for m in snapshot] == [mine.sid]

@@ -76,7 +76,7 @@ async def events(request: Request) -> Response:
     service = service_of(request)
     account = request.query_params.get("account_sid") or None
     require(request, account)
-    queue = await service.subscribe()
+    queue = await service.subscribe(account)
     return StreamingResponse(event_stream(queue, account, service),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

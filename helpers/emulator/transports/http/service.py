@@ -15,7 +15,7 @@ from starlette.requests import Request
 from ...inbox.view import conversations
 from ...runtime.callbacks import dispatcher_for
 
-INBOX_LIMIT = 500  # the inbox follows the newest messages of the whole room
+INBOX_LIMIT = 500  # the inbox follows the newest messages of the room (or of one account)
 log = logging.getLogger(__name__)
 
 
@@ -108,8 +108,9 @@ class EmulatorService:
         messages = await self.call(conversations, self.emulator, None, INBOX_LIMIT)
         return {m["sid"]: m for m in messages}
 
-    async def subscribe(self) -> asyncio.Queue:
-        """A new inbox stream: it starts with a snapshot of messages and attempts."""
+    async def subscribe(self, account: str | None = None) -> asyncio.Queue:
+        """A new inbox stream: it starts with a snapshot of messages and attempts (of
+        `account`'s newest messages, when it follows one account, however busy the room)."""
         if not self._subscribers:
             self._version = await self.call(self.emulator.state_version)
             self._snapshot = await self._current()
@@ -119,7 +120,9 @@ class EmulatorService:
             logged = await self.call(self.emulator.callback_attempts, None, 0, self._attempt_seq)
         queue: asyncio.Queue = asyncio.Queue()
         self._subscribers.add(queue)
-        queue.put_nowait(("snapshot", list(self._snapshot.values())))
+        snapshot = list(self._snapshot.values()) if account is None else await self.call(
+            conversations, self.emulator, account, INBOX_LIMIT)
+        queue.put_nowait(("snapshot", snapshot))
         queue.put_nowait(("attempts", logged))
         return queue
 
