@@ -1,9 +1,15 @@
 """The mode banner: one line saying where messages go, never showing the auth token."""
 
 import html
+from urllib.parse import urlsplit
 
 from .config import Settings, get_settings
 from .offline import emulation_active
+
+
+def is_local(url: str | None) -> bool:
+    """True for no server (in-process) or one on this machine's loopback."""
+    return url is None or urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")
 
 
 class ModeBanner:
@@ -20,8 +26,10 @@ class ModeBanner:
                     "messages are real and may cost money")
         where = f"emulator server at {s.emulator_url}" if s.emulator_url else "offline emulator"
         wired = "every twilio Client in this kernel talks to it; " if emulation_active() else ""
+        stays = ("nothing leaves this machine" if is_local(s.emulator_url)
+                 else "nothing reaches Twilio or a phone")  # a room's server
         return ("EMULATOR", f"{where}, trial account {s.account_sid}, From {s.from_number}",
-                f"{wired}nothing leaves this machine; add credentials to .env to go live")
+                f"{wired}{stays}; add credentials to .env to go live")
 
     def __str__(self) -> str:
         mode, what, note = self._parts()

@@ -53,6 +53,24 @@ def test_forced_emulator_ignores_live_credentials(private_env):
     assert settings.account_sid != SID
 
 
+def test_a_room_s_env_lines_use_the_learner_s_account_on_the_room_s_server(private_env):
+    live_env(private_env, TWILIO_EMULATOR_URL="http://192.168.1.20:8765",
+             TWILIO_MESSAGING_SERVICE_SID="MG" + "1" * 32)
+    settings = get_settings()  # TWILIO_MODE=emulator, as the join page's lines say
+    assert (settings.mode, settings.account_sid, settings.auth_token, settings.from_number,
+            settings.emulator_url) == ("emulator", SID, TOKEN, "+14155550100",
+                                       "http://192.168.1.20:8765")
+    banner = str(show_mode(settings))
+    assert "nothing reaches Twilio" in banner and TOKEN not in banner
+
+
+def test_a_room_s_env_lines_with_a_bad_sid_say_so(private_env):
+    live_env(private_env, TWILIO_EMULATOR_URL="http://192.168.1.20:8765",
+             TWILIO_ACCOUNT_SID="AC123")
+    with pytest.raises(ConfigError, match="TWILIO_ACCOUNT_SID should be 'AC'"):
+        get_settings()
+
+
 def test_real_environment_variables_win_over_env_file(private_env, monkeypatch):
     monkeypatch.delenv("TWILIO_MODE")
     live_env(private_env)
