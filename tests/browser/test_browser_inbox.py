@@ -8,6 +8,7 @@ refuses and records any request that would leave this machine, the inbox tab's i
 
 import re
 
+import requests
 from playwright.sync_api import expect
 from twilio.rest import Client
 
@@ -76,3 +77,19 @@ def test_a_message_sent_from_a_notebook_appears_in_the_open_inbox(lab, emulator_
     finally:
         kernel.close()
         inbox.close()
+
+
+def test_the_launcher_tile_s_inbox_is_signed_in_by_jupyter_and_nobody_else(lab, jupyter_lab):
+    """The tile opens `<lab>/twilio-inbox/inbox`: jupyter-server-proxy starts the server and
+    adds its key to each request Jupyter has already authenticated."""
+    tile = lab.page.context.new_page()
+    try:
+        tile.goto(f"{jupyter_lab.url}/twilio-inbox/inbox")
+        expect(tile.locator("#connection")).to_have_text("live", timeout=45_000)
+        session = tile.evaluate("() => fetch('_emulator/session').then((r) => r.json())")
+        assert session["instructor"] is True
+    finally:
+        tile.close()
+    stranger = requests.get(f"{jupyter_lab.url}/twilio-inbox/_emulator/messages", timeout=10,
+                            allow_redirects=False)  # no Jupyter login: Jupyter refuses
+    assert stranger.status_code in (302, 401, 403) and "messages" not in stranger.text
