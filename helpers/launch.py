@@ -93,6 +93,7 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
     """
     state.parent.mkdir(parents=True, exist_ok=True)
     key = env[ADMIN_KEY_VARIABLE] = admin_key(env, state.parent / ADMIN_KEY_FILE.name)
+    keys = Keys(key)  # a key too short: ValueError, before anything starts
     chosen, server = port, None
     taken = not port_is_free(port)
     leftover = running_emulator(port, key=key) if taken else None
@@ -101,7 +102,7 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
         print(f"An emulator server from an earlier `make lab` still runs on "
               f"http://127.0.0.1:{port} (process {pid}) on the same state file: this lab uses "
               f"it. It keeps running after JupyterLab stops; `kill {pid}` stops it.\n"
-              f"  Phone inbox:  http://127.0.0.1:{port}/inbox?token={Keys(key).lab_token}",
+              f"  Phone inbox:  http://127.0.0.1:{port}/inbox?token={keys.lab_token}",
               flush=True)
     else:
         if taken:
@@ -124,8 +125,8 @@ def start_emulator_server(env: dict, port: int = INBOX_PORT,
         )
         wait_until_ready(server, chosen)
     env["TWILIO_EMULATOR_DB"] = str(state)  # the kernels share the server's state
-    lab_token = Keys(key).lab_token  # the link signs the inbox in to the seeded accounts
-    env["TWILIO_EMULATOR_INBOX_URL"] = f"http://127.0.0.1:{chosen}/inbox?token={lab_token}"
+    # the link signs the inbox in to the seeded accounts
+    env["TWILIO_EMULATOR_INBOX_URL"] = f"http://127.0.0.1:{chosen}/inbox?token={keys.lab_token}"
     return server
 
 
@@ -175,7 +176,11 @@ def main() -> int:
         if problem := state_file_problem(STATE_DB):
             print(f"Please fix the emulator's state first: {problem}", file=sys.stderr)
             return 1
-        server = start_emulator_server(env)
+        try:
+            server = start_emulator_server(env)
+        except ValueError as problem:  # TWILIO_EMULATOR_ADMIN_KEY too short
+            print(f"Please fix your settings first: {problem}", file=sys.stderr)
+            return 1
     elif settings.mode == "emulator":  # a server of your own (TWILIO_EMULATOR_URL)
         env.setdefault("TWILIO_EMULATOR_INBOX_URL", f"{settings.emulator_url.rstrip('/')}/inbox")
     command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={REPO_ROOT}",

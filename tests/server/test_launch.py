@@ -301,3 +301,14 @@ def test_the_server_refuses_a_state_file_of_another_version_in_one_line(tmp_path
                            "--db", str(old)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert "delete the file" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_instructor_key_too_short_is_refused_before_anything_starts(tmp_path):
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        launch.start_emulator_server({"TWILIO_EMULATOR_ADMIN_KEY": "short"},
+                                     port=a_free_port(), state=tmp_path / "s.sqlite")
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.emulator", "serve", "--port", "0",
+         "--db", str(tmp_path / "x.sqlite")], cwd=REPO, capture_output=True, text=True,
+        timeout=60, env=dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY="short"))
+    assert result.returncode == 1 and "at least 16 characters" in result.stderr
