@@ -158,6 +158,12 @@ def test_the_next_make_lab_keeps_the_key_so_open_inboxes_stay_signed_in(tmp_path
                             tmp_path / "admin-key") == ADMIN_KEY
 
 
+def test_git_ignores_make_lab_s_key_and_state_and_your_env():
+    for secret in (launch.ADMIN_KEY_FILE, launch.STATE_DB, REPO / ".env"):
+        ignored = subprocess.run(["git", "check-ignore", "-q", str(secret)], cwd=REPO)
+        assert ignored.returncode == 0, f"{secret} would be committed"
+
+
 def test_a_leftover_server_on_the_same_state_file_is_reused_and_named(tmp_path, capsys):
     state = tmp_path / "state.sqlite"
     with BackgroundServer(create_app(Emulator(str(state)), ADMIN_KEY)) as leftover:
