@@ -54,12 +54,14 @@ class Lab:
     home: Path  # the kernels' working folder: what notebooks write (03's ledger) lands here
 
     @classmethod
-    def start(cls, home: Path) -> Lab:
-        """The server on a free loopback port with its state file in `home`, ready (bounded)."""
+    def start(cls, home: Path, room: bool = False) -> Lab:
+        """The server on a free loopback port with its state file in `home`, ready (bounded).
+        `room`: a workshop room's server (`--room`): learners join at /join for own accounts."""
         server = EmulatorServer(f"http://127.0.0.1:{free_port()}", home / "emulator.sqlite")
         log = home / "emulator-server.log"
         command = [sys.executable, "-m", "helpers.emulator", "serve",
-                   "--port", server.url.rsplit(":", 1)[1], "--db", str(server.db)]
+                   "--port", server.url.rsplit(":", 1)[1], "--db", str(server.db),
+                   *(["--room"] if room else [])]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
         env["TWILIO_EMULATOR_ADMIN_KEY"] = ADMIN_KEY  # as make lab's saved key
         with log.open("w") as log_file:
