@@ -315,26 +315,6 @@ SEEDED_SECRETS = [value for account in seed.ACCOUNTS
                                 *([account.messaging_service.sid]
                                   if account.messaging_service else []))]
 
-# What a cell means by `get_emulator() is not None` is "emulator mode" (seeded recipients with
-# known outcomes exist, a ledger may be reset), but against a server (a room's, or
-# TWILIO_EMULATOR_URL) get_emulator() is None: the emulator is not in this kernel
-# (helpers/client.py), so the cell takes its live-mode branch and tells the live story.
-IN_KERNEL_TEST = "get_emulator() is not None"
-
-
-def in_kernel_branches(path: Path, runs: list[CellRun]) -> str:
-    """A header naming the notebook change room mode needs, when some cell branches on
-    `get_emulator() is not None` (its mismatches follow from it; they are still failures)."""
-    cells = [run.index for run in runs if IN_KERNEL_TEST in run.source]
-    if not cells:
-        return ""
-    return (f"NOTEBOOK CHANGE NEEDED in {path.name}: cell(s) {cells} test "
-            f"`{IN_KERNEL_TEST}` to mean emulator mode; against a room's server it is False "
-            "(the emulator runs in the server, not this kernel), so they take the live branch. "
-            'Test `settings.mode == "emulator"` there instead (wait() still lets time pass; '
-            "every seeded recipient they use exists for a room's learners).\n\n")
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
 def test_notebook_in_a_room(path: Path, room: Room):
     room.other_sends()  # between notebooks, the other learner sends too
@@ -356,9 +336,8 @@ def test_notebook_in_a_room(path: Path, room: Room):
         if problem := mismatch(path, mine):
             mismatches.append(problem)
     if problems or mismatches:
-        header = in_kernel_branches(path, runs) if mismatches else ""
         pytest.fail(
-            f"{header}{len(problems) + len(mismatches)} problem(s) of {path.name} in a room "
+            f"{len(problems) + len(mismatches)} problem(s) of {path.name} in a room "
             f"(executed copy: {saved.relative_to(REPO)}):\n\n"
             + "\n\n".join(problems + mismatches), pytrace=False)
 
