@@ -343,3 +343,12 @@ def test_an_account_s_stream_starts_with_its_messages_however_busy_the_room(serv
         assert next(lines) == b"event: snapshot"
         snapshot = json.loads(next(lines).removeprefix(b"data: "))
     assert [m["sid"] for m in snapshot] == [mine.sid]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd",
+                                 "data:image/png;base64,AAAA"])
+def test_a_simulated_reply_with_a_dangerous_media_url_is_refused_with_21620(server, url):
+    answer = requests.post(f"{server.url}/_emulator/inbound", headers=BEARER, timeout=5, json={
+        "from": DEFAULT_TO, "to": DEFAULT_FROM, "body": "look", "media_urls": [url]})
+    assert answer.status_code == 400 and "21620" in answer.json()["error"]
+    assert server.emulator.messages() == []
