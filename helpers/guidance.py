@@ -171,8 +171,50 @@ ERRORS: dict[int, tuple[str, str, str]] = {
     ),
     30409: (
         "Cannot cancel",
-        "Only a scheduled (or still queued) message can be canceled.",
-        "Check the message's status before canceling; a sent message cannot be recalled.",
+        "Only a scheduled message can be canceled, while it is still scheduled.",
+        "Check the message's status before canceling; a message on its way cannot be recalled.",
+    ),
+    21266: (
+        "To and From are the same",
+        "A number cannot text itself.",
+        "Send to another number than the one in From.",
+    ),
+    21624: (
+        "Invalid validity period",
+        "validity_period must be a whole number of seconds from 1 to 36000 (10 hours).",
+        "Pass an integer in that range, or leave it out for the 10-hour default.",
+    ),
+    21910: (
+        "From and To on different channels",
+        "The To is a channel address (such as whatsapp:+1...) but the sender is an SMS number.",
+        "Use the same channel on both sides: plain numbers for SMS, a WhatsApp sender for "
+        "whatsapp: recipients.",
+    ),
+    35111: (
+        "SendAt missing",
+        "schedule_type='fixed' needs the time to send at.",
+        "Pass send_at, a datetime 5 minutes to 35 days ahead.",
+    ),
+    35114: (
+        "SendAt too soon",
+        "A scheduled message must be scheduled at least 5 minutes (300 s) ahead.",
+        "Pick a send_at later than 5 minutes from now, or send the message at once.",
+    ),
+    35115: (
+        "SendAt not supported",
+        "send_at is not an ISO 8601 time, or is more than 35 days ahead.",
+        "Pass a datetime (UTC) at most 35 days ahead.",
+    ),
+    35118: (
+        "Scheduling needs a Messaging Service",
+        "Only messages sent through a Messaging Service can be scheduled.",
+        "Pass messaging_service_sid (MG...) with schedule_type and send_at.",
+    ),
+    63007: (
+        "No channel sender",
+        "The From is a channel address (such as whatsapp:+1...) that no sender of this "
+        "account has.",
+        "Set up that channel's sender in the Console first, or send a plain SMS.",
     ),
     14107: (
         "Send rate limit exceeded",
@@ -181,6 +223,12 @@ ERRORS: dict[int, tuple[str, str, str]] = {
     ),
     30001: (
         "Queue overflow",
+        "The senders of the Messaging Service had more queued than they can send in 10 hours,"
+        " so the message was accepted and then dropped.",
+        "Send more slowly or add senders to the service.",
+    ),
+    30036: (
+        "Validity period expired",
         "The message waited in the queue longer than its validity period and was dropped.",
         "Send more slowly or add senders; set validity_period to what the message is worth.",
     ),

@@ -12,7 +12,8 @@ Accounts (`seed.TRIAL.sid` / `seed.TRIAL.auth_token`, ...; tokens never print):
 |                    |       | be in `TRIAL.verified` (else 21608).                           |
 | `UPGRADED`         | Full  | No prefix; To may be any number in `GEO_PERMISSIONS` countries.|
 | `TEST_CREDENTIALS` | Full  | Twilio's test credentials: magic numbers only, messages stay   |
-|                    |       | `queued`, no callbacks, no `MessagingServiceSid`, fetch: 20008.|
+|                    |       | `queued`, no callbacks, no `MessagingServiceSid`; any request  |
+|                    |       | but creating a message is 403, 20008.                          |
 
 Numbers each real account owns:
 
@@ -28,7 +29,12 @@ Media from the SMS-only number gives 21621; any message from the voice-only one 
 Each account also has a Messaging Service (`TRIAL.messaging_service`; the trial one is
 `MESSAGING_SERVICE_SID`) whose sender pool is its two long codes and its toll-free number:
 a message sent with `MessagingServiceSid` starts `accepted` with `num_segments` "0" and
-`from` null, and gets a sender (the pool number free soonest) half a second later.
+`from` null, and gets a sender (the pool number free soonest) half a second later. When the
+pool cannot send it within the queue window (10 hours) it is still accepted, then fails with
+30001 (a From number refuses at once with 21611). Only a service message can be scheduled
+(`schedule_type="fixed"`, `send_at` 5 minutes to 35 days ahead): it stays `scheduled` (and
+may be canceled) until `send_at`. No account has a WhatsApp or other channel sender: a
+`whatsapp:` From is 63007, a `whatsapp:` To 21910. A number cannot text itself (21266).
 
 Learners (a workshop room, ``Emulator.add_learner(name)``): learner n (1..``MAX_LEARNERS``)
 gets a trial and an upgraded account of their own (random SIDs and tokens, kept in the state

@@ -22,7 +22,15 @@ from .encoding import (
     SINGLE_SEGMENT,
     SMART_ENCODING,
 )
-from .errors import CATALOG, DELIVERY_ERRORS, MORE_INFO, error_message, error_status, more_info
+from .errors import (
+    CATALOG,
+    DELIVERY_ERRORS,
+    DETAILS,
+    MORE_INFO,
+    error_message,
+    error_status,
+    more_info,
+)
 from .limits import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_VALIDITY_PERIOD,
@@ -33,6 +41,8 @@ from .limits import (
     MAX_MEDIA,
     MAX_OTHER_MEDIA_KB,
     MAX_PAGE_SIZE,
+    SCHEDULE_MAX_AHEAD,
+    SCHEDULE_MIN_AHEAD,
     TRIAL_PREFIX,
     VALIDITY_PERIOD_MAX,
     VALIDITY_PERIOD_MIN,
@@ -64,16 +74,18 @@ from .sending import (
     message_price,
     sender_kind,
 )
-from .web import DEMO_MEDIA_HOST, SIGNATURE_HEADER, is_demo_media
+from .web import DEMO_MEDIA_HOST, RAW_DLR_DONE_DATE, SIGNATURE_HEADER, is_demo_media
 
 __all__ = [
     "ACCOUNT_MMS_MPS", "CATALOG", "DEFAULT_PAGE_SIZE", "DEFAULT_VALIDITY_PERIOD",
-    "DEMO_MEDIA_HOST", "SIGNATURE_HEADER", "is_demo_media",
-    "DELIVERY_ERRORS", "E164_MAX_DIGITS", "FAILURE_NUMBERS", "GSM7_BASIC", "GSM7_EXTENSION",
+    "DEMO_MEDIA_HOST", "RAW_DLR_DONE_DATE", "SIGNATURE_HEADER", "is_demo_media",
+    "DELIVERY_ERRORS", "DETAILS", "E164_MAX_DIGITS", "FAILURE_NUMBERS", "GSM7_BASIC",
+    "GSM7_EXTENSION",
     "IMAGE_TYPES", "LONG_CODE_MPS", "MAGIC_FROM", "MAGIC_FROM_OK", "MAGIC_TO", "MAX_BODY",
     "MAX_IMAGE_MB", "MAX_MEDIA", "MAX_OTHER_MEDIA_KB", "MAX_PAGE_SIZE", "MORE_INFO",
     "MULTI_SEGMENT", "NORTH_AMERICA", "PRICE_MMS", "PRICE_SMS_INTERNATIONAL",
-    "PRICE_SMS_NORTH_AMERICA", "Refusal", "SENDER_MPS", "SHORT_CODE_MPS",
+    "PRICE_SMS_NORTH_AMERICA", "Refusal", "SCHEDULE_MAX_AHEAD", "SCHEDULE_MIN_AHEAD",
+    "SENDER_MPS", "SHORT_CODE_MPS",
     "SINGLE_SEGMENT", "SMART_ENCODING", "TOLL_FREE_MPS", "TOLL_FREE_PREFIXES", "TRIAL_PREFIX",
     "VALIDITY_PERIOD_MAX", "VALIDITY_PERIOD_MIN", "body_too_long", "content_refusal",
     "error_message", "error_status", "invalid_media_urls", "is_short_code",

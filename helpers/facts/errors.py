@@ -11,6 +11,9 @@ from __future__ import annotations
 MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
 """The page Twilio links from every error (``more_info``)."""
 
+_SEND_AT_WINDOW = ("SendAt time must be between 300 seconds and 35 days (3024000 seconds) in the"
+                   " future, inclusive.")  # twilio.com/docs/api/errors/35114 and 35115
+
 # code: (HTTP status, message template); the {fields} are filled in per request.
 CATALOG: dict[int, tuple[int, str]] = {
     20001: (400, "Invalid parameter: {detail}"),
@@ -26,6 +29,7 @@ CATALOG: dict[int, tuple[int, str]] = {
         "The 'From' number {from_} is not a valid phone number, shortcode, "
         "or alphanumeric sender ID.",
     ),
+    21266: (400, "'To' and 'From' numbers cannot be the same"),  # twilio.com/docs/api/errors/21266
     21408: (
         400,
         "Permission to send an SMS has not been enabled for the region indicated by "
@@ -58,9 +62,25 @@ CATALOG: dict[int, tuple[int, str]] = {
     21620: (400, "Media urls: {url} are invalid. Please use only valid http and https urls"),
     21621: (400, "The 'From' number {from_} is not enabled for MMS."),
     21623: (400, "Number of media files exceeds allowed limit. Maximum allowed: 10"),
+    21624: (400, "Invalid validity period value"),  # twilio.com/docs/api/errors/21624
     21705: (400, "The Messaging Service Sid {sid} is invalid."),
+    # "Invalid 'From' and 'To' pair...": https://www.twilio.com/docs/api/errors/21910
+    21910: (400, "Invalid 'From' and 'To' pair. 'From' and 'To' should be of the same channel"),
     30400: (400, "Parameters are not valid: {detail}"),
     30409: (400, "This message cannot be canceled"),
+    # Message Scheduling: https://www.twilio.com/docs/api/errors/35111 (35114, 35115, 35118)
+    35111: (400, "You must indicate SendAt timestamp if ScheduleType is 'fixed'."),
+    35114: (400, _SEND_AT_WINDOW),
+    35115: (400, _SEND_AT_WINDOW),
+    35118: (400, "MessagingServiceSid is required to schedule a message"),
+    # https://www.twilio.com/docs/api/errors/63007
+    63007: (400, "Twilio could not find a Channel with the specified From address"),
+}
+
+DETAILS: dict[int, str] = {
+    # the ``detail`` Twilio adds to a 401 body (its helper libraries' fixtures of real answers,
+    # e.g. github.com/twilio/twilio-php tests: {"code": 20003, "detail": ..., "status": 401})
+    20003: "Your AccountSid or AuthToken was incorrect.",
 }
 
 # Delivery errors: carried on the message itself (``error_code``, ``error_message``) when it
@@ -72,6 +92,7 @@ DELIVERY_ERRORS: dict[int, str] = {
     30006: "Landline or unreachable carrier",
     30007: "Message filtered",
     30034: "Message from an unregistered number",
+    30036: "Validity Period Expired",  # https://www.twilio.com/docs/api/errors/30036
 }
 
 

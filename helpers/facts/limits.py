@@ -33,8 +33,14 @@ VALIDITY_PERIOD_MAX = 36000
 """``ValidityPeriod`` accepts whole seconds from 1 to 36000 (10 hours)."""
 
 DEFAULT_VALIDITY_PERIOD = 36000
-"""Without ``ValidityPeriod`` a message may wait 10 hours in its sender's queue; a sender
-whose queue is longer than that refuses new messages (21611)."""
+"""Without ``ValidityPeriod`` a message may wait 10 hours in its sender's queue. A From
+number whose queue is longer than that refuses new messages (21611); a Messaging Service
+accepts them and they fail with 30001 (https://www.twilio.com/docs/api/errors/21611)."""
+
+SCHEDULE_MIN_AHEAD = 300
+SCHEDULE_MAX_AHEAD = 35 * 86400
+"""A scheduled message's ``SendAt`` lies 300 s to 35 days after the request, inclusive
+(https://www.twilio.com/docs/api/errors/35114; older pages said 15 minutes and 7 days)."""
 
 E164_MAX_DIGITS = 15
 """An E.164 number is ``+``, the country code and at most 15 digits in all."""

@@ -9,6 +9,10 @@ offline, the emulator has a copy of them.
 from urllib.parse import urlsplit
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
+RAW_DLR_DONE_DATE = "%y%m%d%H%M"
+"""``RawDlrDoneDate`` of a delivered or undelivered status callback: the carrier's receipt
+time as YYMMDDhhmm (https://www.twilio.com/en-us/changelog/addition-of-rawdlrdonedate-to-
+delivered-and-undelivered-status-webhooks); the emulator gives it in UTC."""
 DEMO_MEDIA_HOST = "demo.twilio.com"
 
 

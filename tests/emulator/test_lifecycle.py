@@ -113,7 +113,8 @@ def test_status_callbacks_for_each_change_after_the_first(emulator, client):
     assert last["params"] == {
         "MessageSid": bad.sid, "MessageStatus": "undelivered", "SmsSid": bad.sid,
         "SmsStatus": "undelivered", "AccountSid": seed.TRIAL.sid, "From": FROM,
-        "To": "+15005553003", "ApiVersion": "2010-04-01", "ErrorCode": "30003"}
+        "To": "+15005553003", "ApiVersion": "2010-04-01", "ErrorCode": "30003",
+        "RawDlrDoneDate": "2501061500"}  # YYMMDDhhmm of the delivery receipt
     assert last["due_at"] == pending[3]["due_at"] + 2.0  # delivery report 2 s after sent
     emulator.mark_callback(pending[0]["id"], True, "HTTP 200")
     emulator.mark_callback(pending[1]["id"], False, "HTTP 500 after 3 attempts")
@@ -153,27 +154,27 @@ def test_unknown_messaging_service_is_21705(client):
     assert error.code == 21705
 
 
-def test_validity_period_expires_queued_messages_with_30001(emulator, client):
+def test_validity_period_expires_queued_messages_with_30036(emulator, client):
     sids = [client.messages.create(body=str(i), from_=FROM, to=TO, validity_period=2).sid
             for i in range(4)]
     emulator.clock.advance(30)
     messages = [client.messages(sid).fetch() for sid in sids]
     assert [(m.status, m.error_code) for m in messages] == [
-        ("delivered", None), ("delivered", None), ("failed", 30001), ("failed", 30001)]
+        ("delivered", None), ("delivered", None), ("failed", 30036), ("failed", 30036)]
+    assert messages[-1].error_message == "Validity Period Expired"
 
 
-def test_cancel_a_queued_message(emulator, client):
-    first = client.messages.create(body="first", from_=FROM, to=TO)
-    second = client.messages.create(body="second", from_=FROM, to=TO,
+def test_a_message_that_is_not_scheduled_cannot_be_canceled(emulator, client):
+    queued = client.messages.create(body="queued", from_=FROM, to=TO,
                                     status_callback="https://example.com/s")
-    canceled = client.messages(second.sid).update(status="canceled")
-    assert canceled.status == "canceled"
+    error = rest_error(client.messages(queued.sid).update, status="canceled")
+    assert (error.status, error.code, error.msg) == (
+        400, 30409, "Unable to update record: This message cannot be canceled")
+    accepted = client.messages.create(body="accepted", to=TO,
+                                      messaging_service_sid=seed.MESSAGING_SERVICE_SID)
+    assert rest_error(client.messages(accepted.sid).update, status="canceled").code == 30409
     emulator.clock.advance(30)
-    assert statuses(client, [first.sid, second.sid]) == ["delivered", "canceled"]
-    assert [c["params"]["MessageStatus"] for c in emulator.pending_callbacks()] == ["canceled"]
-    error = rest_error(client.messages(first.sid).update, status="canceled")
-    assert (error.code, error.msg) == (30409, "Unable to update record: This message cannot be "
-                                              "canceled")
+    assert statuses(client, [queued.sid, accepted.sid]) == ["delivered", "delivered"]
 
 
 def test_outbox_lists_what_was_sent_with_current_status(emulator, client, upgraded):

@@ -139,9 +139,18 @@ def test_invalid_status_callback_is_21609(client):
     assert error.code == 21609
 
 
-def test_validity_period_out_of_range_is_rejected(client):
-    error = rest_error(client.messages.create, body="Hi", from_=FROM, to=TO, validity_period=0)
-    assert (error.status, error.code) == (400, 20001)
+@pytest.mark.parametrize("seconds", [0, 36001, "ten"])
+def test_validity_period_out_of_range_is_21624(client, seconds):
+    error = rest_error(client.messages.create, body="Hi", from_=FROM, to=TO,
+                       validity_period=seconds)
+    assert (error.status, error.code, error.msg) == (
+        400, 21624, "Unable to create record: Invalid validity period value")
+
+
+def test_validity_period_bounds_are_accepted(client):
+    for seconds in (1, 36000):
+        assert client.messages.create(body="Hi", from_=FROM, to=TO,
+                                      validity_period=seconds).status == "queued"
 
 
 def test_error_body_has_twilios_four_fields(client):

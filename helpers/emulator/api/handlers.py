@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from helpers.facts import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    VALIDITY_PERIOD_MAX,
-    VALIDITY_PERIOD_MIN,
-    is_valid_validity_period,
-)
+from helpers.facts import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, is_valid_validity_period
 
 from ..errors import TwilioError
-from ..rules import media, messages, services
+from ..rules import media, messages, numbers, services
 from ..rules.messages import NewMessage
 from ..state.sids import sid_row
 from ..state.store import Store
@@ -39,13 +33,18 @@ def _flag(value: str | None) -> bool:
     return (value or "").lower() == "true"
 
 
+def _validity_period(form: Form) -> float | None:
+    """``ValidityPeriod`` in seconds (None if not given), else Twilio's 21624."""
+    raw = form.get("ValidityPeriod")
+    if raw is None:
+        return None
+    if not _is_number(raw) or not is_valid_validity_period(int(raw)):
+        raise TwilioError(21624)
+    return float(raw)
+
+
 def create_message(store: Store, request: Request) -> tuple[int, str]:
     form = request.form
-    validity = form.get("ValidityPeriod")
-    if validity is not None:
-        if not _is_number(validity) or not is_valid_validity_period(int(validity)):
-            raise TwilioError(20001, detail=f"ValidityPeriod must be between "
-                              f"{VALIDITY_PERIOD_MIN} and {VALIDITY_PERIOD_MAX} seconds")
     new = NewMessage(
         to=form.get("To"),
         from_=form.get("From"),
@@ -54,7 +53,9 @@ def create_message(store: Store, request: Request) -> tuple[int, str]:
         messaging_service_sid=form.get("MessagingServiceSid"),
         status_callback=form.get("StatusCallback"),
         smart_encoded=_flag(form.get("SmartEncoded")),
-        validity_period=float(validity) if validity else None,
+        validity_period=_validity_period(form),
+        schedule_type=form.get("ScheduleType"),
+        send_at=form.get("SendAt"),
     )
     message = messages.create(store, request.account, new, request.now, request.queue_window)
     return 201, message.to_json()
@@ -69,43 +70,62 @@ def _page_size(form: Form) -> int:
     return min(int(raw), MAX_PAGE_SIZE)
 
 
-def list_messages(store: Store, request: Request) -> tuple[int, dict]:
-    form = request.form
-    size = _page_size(form)
-    page = int(form.get("Page")) if _is_number(form.get("Page") or "") else 0
-    token = form.get("PageToken")
-    before_seq = None
-    if token:
-        before_seq = sid_row(token[2:]) if token.startswith("PA") else None
-        if before_seq is None:
-            raise TwilioError(20001, detail=f"PageToken {token!r} is not valid")
-    filters = {key: form.get(key) for key in ("To", "From", "DateSent", "DateSent<", "DateSent>")
-               if form.get(key) is not None}
-    rows = messages.find(store, request.account, filters, size, before_seq,
-                         0 if token else page * size)
-    more = len(rows) > size
-    rows = rows[:size]
-    base = f"{shapes.API}/Accounts/{request.url_account}/Messages.json"
-    query = list(filters.items())
+def _page_number(form: Form) -> int:
+    return int(form.get("Page")) if _is_number(form.get("Page") or "") else 0
+
+
+def _filters(form: Form, names: tuple[str, ...]) -> dict[str, str]:
+    return {key: form.get(key) for key in names if form.get(key) is not None}
+
+
+def _payload(path: str, key: str, items: list, query: dict, size: int, page: int,
+             next_token: str | None, more: bool, token: str | None = None) -> dict:
+    """One page of a 2010-04-01 list, with the URIs of its neighbours (filters kept)."""
 
     def uri(page_number: int, page_token: str | None = None) -> str:
-        params = [*query, ("PageSize", size), ("Page", page_number)]
+        params = [*query.items(), ("PageSize", size), ("Page", page_number)]
         if page_token:
             params.append(("PageToken", page_token))
-        return f"{base}?{urlencode(params)}"
+        return f"{path}?{urlencode(params)}"
 
-    payload = {
-        "end": page * size + len(rows) - 1 if rows else page * size,
+    return {
+        "end": page * size + len(items) - 1 if items else page * size,
         "first_page_uri": uri(0),
-        "messages": [message.to_dict() for message in rows],
-        "next_page_uri": uri(page + 1, "PA" + rows[-1].sid) if more else None,
+        key: items,
+        "next_page_uri": uri(page + 1, next_token) if more else None,
         "page": page,
         "page_size": size,
         "previous_page_uri": uri(page - 1) if page > 0 else None,
         "start": page * size,
         "uri": uri(page, token),
     }
-    return 200, payload
+
+
+def _page(request: Request, key: str, items: list, query: dict | None = None) -> dict:
+    """The page of ``items`` (a whole list in memory) that ``PageSize`` and ``Page`` ask for."""
+    size, page = _page_size(request.form), _page_number(request.form)
+    rows = items[page * size:(page + 1) * size]
+    return _payload(request.path, key, rows, query or {}, size, page, None,
+                    len(items) > (page + 1) * size)
+
+
+def list_messages(store: Store, request: Request) -> tuple[int, dict]:
+    form = request.form
+    size, page = _page_size(form), _page_number(form)
+    token = form.get("PageToken")
+    before_seq = None
+    if token:
+        before_seq = sid_row(token[2:]) if token.startswith("PA") else None
+        if before_seq is None:
+            raise TwilioError(20001, detail=f"PageToken {token!r} is not valid")
+    filters = _filters(form, ("To", "From", "DateSent", "DateSent<", "DateSent>"))
+    rows = messages.find(store, request.account, filters, size, before_seq,
+                         0 if token else page * size)
+    more = len(rows) > size
+    rows = rows[:size]
+    return 200, _payload(f"{shapes.API}/Accounts/{request.url_account}/Messages.json",
+                         "messages", [message.to_dict() for message in rows], filters, size,
+                         page, "PA" + rows[-1].sid if more else None, more, token)
 
 
 def fetch_message(store: Store, request: Request, sid: str):
@@ -127,9 +147,11 @@ def delete_message(store: Store, request: Request, sid: str):
 
 
 def list_media(store: Store, request: Request, sid: str):
-    rows = media.list_of(store, messages.get(store, request.account, sid, request.path))
-    return 200, _single_page(f"{shapes.API}/Accounts/{request.url_account}/Messages/{sid}"
-                             "/Media.json", "media_list", [m.to_dict() for m in rows])
+    message = messages.get(store, request.account, sid, request.path)
+    filters = _filters(request.form, ("DateCreated", "DateCreated<", "DateCreated>"))
+    since, before = messages.date_range(filters, "DateCreated")
+    rows = media.list_of(store, message, since, before)
+    return 200, _page(request, "media_list", [m.to_dict() for m in rows], filters)
 
 
 def fetch_media(store: Store, request: Request, sid: str, media_sid: str):
@@ -148,40 +170,28 @@ def fetch_account(store: Store, request: Request):
 
 
 def list_incoming_numbers(store: Store, request: Request):
-    wanted = request.form.get("PhoneNumber")
-    items = [
-        shapes.incoming_phone_number(request.account, number)
-        for number in request.account.numbers
-        if number.kind != "short_code" and (wanted is None or number.phone_number == wanted)
-    ]
-    return 200, _single_page(request.path, "incoming_phone_numbers", items)
+    filters = _filters(request.form, ("FriendlyName", "PhoneNumber"))
+    found = numbers.incoming(request.account, filters.get("FriendlyName"),
+                             filters.get("PhoneNumber"))
+    items = [shapes.incoming_phone_number(request.account, number) for number in found]
+    return 200, _page(request, "incoming_phone_numbers", items, filters)
+
+
+def fetch_incoming_number(store: Store, request: Request, number_sid: str):
+    number = numbers.incoming_number(request.account, number_sid, request.path)
+    return 200, shapes.incoming_phone_number(request.account, number)
 
 
 def list_short_codes(store: Store, request: Request):
     items = [shapes.short_code(request.account, n)
              for n in request.account.numbers if n.kind == "short_code"]
-    return 200, _single_page(request.path, "short_codes", items)
+    return 200, _page(request, "short_codes", items)
 
 
 def list_caller_ids(store: Store, request: Request):
     items = [shapes.outgoing_caller_id(request.account, number)
              for number in request.account.verified]
-    return 200, _single_page(request.path, "outgoing_caller_ids", items)
-
-
-def _single_page(path: str, key: str, items: list) -> dict:
-    first = f"{path}?PageSize={DEFAULT_PAGE_SIZE}&Page=0"
-    return {
-        "end": max(len(items) - 1, 0),
-        "first_page_uri": first,
-        key: items,
-        "next_page_uri": None,
-        "page": 0,
-        "page_size": DEFAULT_PAGE_SIZE,
-        "previous_page_uri": None,
-        "start": 0,
-        "uri": first,
-    }
+    return 200, _page(request, "outgoing_caller_ids", items)
 
 
 def _v1_page(url: str, key: str, items: list) -> dict:

@@ -16,6 +16,8 @@ from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
+from helpers.facts import DETAILS
+
 from .. import fastjson, seed
 from ..errors import TwilioError
 from ..rules.accounts import Directory
@@ -27,6 +29,7 @@ from .handlers import (
     delete_media,
     delete_message,
     fetch_account,
+    fetch_incoming_number,
     fetch_media,
     fetch_message,
     fetch_service,
@@ -57,6 +60,8 @@ ROUTES: list[tuple[str, re.Pattern, dict[str, Callable]]] = [
      {"GET": fetch_media, "DELETE": delete_media}),
     ("api", re.compile(_ACCOUNT + r"/IncomingPhoneNumbers\.json"),
      {"GET": list_incoming_numbers}),
+    ("api", re.compile(_ACCOUNT + rf"/IncomingPhoneNumbers/{_SID}\.json"),
+     {"GET": fetch_incoming_number}),
     ("api", re.compile(_ACCOUNT + r"/SMS/ShortCodes\.json"), {"GET": list_short_codes}),
     ("api", re.compile(_ACCOUNT + r"/OutgoingCallerIds\.json"), {"GET": list_caller_ids}),
     ("messaging", re.compile(r"/v1/Services"), {"GET": list_services}),
@@ -64,6 +69,12 @@ ROUTES: list[tuple[str, re.Pattern, dict[str, Callable]]] = [
     ("messaging", re.compile(rf"/v1/Services/{_SID}/PhoneNumbers"),
      {"GET": list_service_numbers}),
 ]
+
+
+TEST_CREDENTIAL_HANDLERS = frozenset({create_message})
+"""What Twilio's test credentials may do here: create Messages (they may also buy numbers
+and make Calls, which the emulator does not serve); anything else is 403, 20008
+(https://www.twilio.com/docs/iam/test-credentials)."""
 
 
 class Route(NamedTuple):
@@ -82,6 +93,8 @@ def _resolve(accounts: Directory, method: str, url: str, username: str | None,
     route = _route(method, url)
     if route.account is not None and route.account != account.sid:
         raise TwilioError(20003)
+    if account.test_credentials and route.handler not in TEST_CREDENTIAL_HANDLERS:
+        raise TwilioError(20008)
     return account, route
 
 
@@ -120,8 +133,12 @@ def _render(status: int, payload: dict | str | None,
 
 
 def error_response(error: TwilioError, now: float | None = None) -> tuple[int, str, dict]:
-    """Twilio's answer for ``error``: its status, JSON body and headers (``Date`` if ``now``)."""
-    return _render(error.status, error.body(), now)
+    """Twilio's answer for ``error``: its status, JSON body (with Twilio's ``detail`` for the
+    codes that carry one, such as 20003) and headers (``Date`` if ``now``)."""
+    body = error.body()
+    if error.code in DETAILS:
+        body["detail"] = DETAILS[error.code]
+    return _render(error.status, body, now)
 
 
 def dispatch(

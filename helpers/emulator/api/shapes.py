@@ -42,28 +42,48 @@ def account(acct: seed.Account) -> dict:
     }
 
 
+NUMBER_TYPES = {"toll_free": "tollfree"}  # any other kind of number is "local"
+
+
 def incoming_phone_number(acct: seed.Account, number: seed.PhoneNumber) -> dict:
+    """The IncomingPhoneNumber resource, every field of Twilio's spec (fictional values)."""
     return {
         "account_sid": acct.sid,
         "address_requirements": "none",
+        "address_sid": None,
         "api_version": "2010-04-01",
         "beta": False,
+        "bundle_sid": None,
         "capabilities": {"fax": False, "mms": number.mms, "sms": number.sms,
                          "voice": number.voice},
         "date_created": rfc2822(SEEDED_AT),
         "date_updated": rfc2822(SEEDED_AT),
+        "emergency_address_sid": None,
+        "emergency_address_status": "unregistered",
+        "emergency_status": "Inactive",
         "friendly_name": number.friendly_name,
+        "identity_sid": None,
         "origin": "twilio",
         "phone_number": number.phone_number,
         "sid": number.sid,
+        "sms_application_sid": None,
+        "sms_fallback_method": "POST",
+        "sms_fallback_url": "",
         "sms_method": "POST",
         "sms_url": "",
         "status": "in-use",
         "status_callback": "",
         "status_callback_method": "POST",
-        "voice_method": "POST",
-        "voice_url": "",
+        "trunk_sid": None,
+        "type": NUMBER_TYPES.get(number.kind, "local"),
         "uri": f"{API}/Accounts/{acct.sid}/IncomingPhoneNumbers/{number.sid}.json",
+        "voice_application_sid": None,
+        "voice_caller_id_lookup": False,
+        "voice_fallback_method": "POST",
+        "voice_fallback_url": "",
+        "voice_method": "POST",
+        "voice_receive_mode": "voice",
+        "voice_url": "",
     }
 
 

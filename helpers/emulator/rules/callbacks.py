@@ -9,6 +9,10 @@ plain store calls (``core.Emulator``).
 
 from __future__ import annotations
 
+import time
+
+from helpers.facts import RAW_DLR_DONE_DATE
+
 from ..resources import Message
 from ..state.store import Store
 
@@ -35,6 +39,8 @@ def record(store: Store, message: Message, at: float) -> None:
         params["MessagingServiceSid"] = message.messaging_service_sid
     if message.status in ("failed", "undelivered") and message.error_code:
         params["ErrorCode"] = str(message.error_code)
+    if message.status in ("delivered", "undelivered"):
+        params["RawDlrDoneDate"] = time.strftime(RAW_DLR_DONE_DATE, time.gmtime(at))
     store.insert_callback(message.sid, message.account_sid, url, params, at)
 
 

@@ -35,9 +35,13 @@ def attach(store: Store, message: Message, urls) -> None:
         ))
 
 
-def list_of(store: Store, message: Message) -> list[Media]:
-    """The media of ``message`` (one the caller may read), in the order they were sent."""
-    return store.media_of(message.sid)
+def list_of(store: Store, message: Message, since: float | None = None,
+            before: float | None = None) -> list[Media]:
+    """The media of ``message`` (one the caller may read) created in [``since``,
+    ``before``) (None: unbounded), in the order they were sent."""
+    return [item for item in store.media_of(message.sid)
+            if (since is None or item.date_created >= since)
+            and (before is None or item.date_created < before)]
 
 
 def get(store: Store, message: Message, media_sid: str, path: str) -> Media:

@@ -9,8 +9,8 @@ Converter does: it sends an SMS whose body ends with the media URLs (``SM`` sid,
 from __future__ import annotations
 
 import dataclasses
-import re
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -19,6 +19,8 @@ from helpers.facts import (
     MAGIC_FROM_OK,
     MAGIC_TO,
     NORTH_AMERICA,
+    SCHEDULE_MAX_AHEAD,
+    SCHEDULE_MIN_AHEAD,
     TRIAL_PREFIX,
     content_refusal,
     sender_refusal,
@@ -34,8 +36,6 @@ from ..state.store import Store
 from . import callbacks, media, numbers, services, timeline
 from .pricing import price
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z?)?")
-
 
 class NewMessage(NamedTuple):
     """The parameters of a create call that the rules look at (a tuple: cheap to build)."""
@@ -48,15 +48,19 @@ class NewMessage(NamedTuple):
     status_callback: str | None = None
     smart_encoded: bool = False
     validity_period: float | None = None
+    schedule_type: str | None = None
+    send_at: str | None = None
 
 
 # -- create ----------------------------------------------------------------------------
 def create(store: Store, account: seed.Account, new: NewMessage, now: float,
            queue_window: float = timeline.DEFAULT_QUEUE_WINDOW) -> Message:
-    """Validate like Twilio, then queue the message; returns it as stored."""
+    """Validate like Twilio, then queue (or schedule) the message; returns it as stored."""
     _check_required(account, new)
     if account.test_credentials:
         return _create_test_message(store, account, new, now)
+    numbers.check_channels(new.to, new.from_)
+    send_at = _send_at(new, now)
     service, sender, to, region = _destination(
         account, new.to, new.from_, new.messaging_service_sid, bool(new.media_urls))
     urls = new.media_urls if region in NORTH_AMERICA else ()
@@ -64,25 +68,60 @@ def create(store: Store, account: seed.Account, new: NewMessage, now: float,
     if new.media_urls and not urls:  # Twilio's MMS Converter: an SMS with links
         body = "\n".join(filter(None, (body, *new.media_urls)))
     if service and sender is None:
-        sender = services.pick_sender(store, service, bool(urls), now)
+        sender = services.pick_sender(store, service, bool(urls), send_at or now)
     _check_opt_out(store, sender, to)
     if account.is_trial:
         body = TRIAL_PREFIX + body
     segments = 1 if urls else count_segments(body, new.smart_encoded).segments
-    start, end = timeline.reserve(store, sender, 1 if urls else segments, now, queue_window)
+    booked = _book(store, sender, 1 if urls else segments, now, send_at, service, queue_window)
     message = new_message(
         store, account, "MM" if urls else "SM", now, to_number=to, body=body,
         from_number=None if service else sender.phone_number,
-        status="accepted" if service else "queued",
+        status="scheduled" if send_at else "accepted" if service else "queued",
         num_segments="0" if service else str(segments), num_media=str(len(urls)),
         messaging_service_sid=service.sid if service else None,
         status_callback=new.status_callback,
     )
-    steps = timeline.plan(message, sender, start, end, str(segments),
-                          price(region, segments, bool(urls)), new.validity_period)
+    steps = timeline.overflow(now) if booked is None else timeline.plan(
+        message, sender, *booked, str(segments), price(region, segments, bool(urls)),
+        new.validity_period, send_at or now)
     store_message(store, message, steps)
     media.attach(store, message, urls)
     return message
+
+
+def _send_at(new: NewMessage, now: float) -> float | None:
+    """When a scheduled message (``ScheduleType=fixed``) goes out, else None; Twilio's
+    35118, 35111, 35114 or 35115 for a schedule it refuses."""
+    if new.schedule_type is None:
+        return None
+    if new.schedule_type != "fixed":
+        raise TwilioError(20001, detail=f"ScheduleType must be fixed, got {new.schedule_type!r}")
+    if not new.messaging_service_sid:
+        raise TwilioError(35118)
+    if not new.send_at:
+        raise TwilioError(35111)
+    moment = parse_time(new.send_at)
+    if moment is None:
+        raise TwilioError(35115)
+    ahead = moment.timestamp() - now
+    if ahead < SCHEDULE_MIN_AHEAD:
+        raise TwilioError(35114)
+    if ahead > SCHEDULE_MAX_AHEAD:
+        raise TwilioError(35115)
+    return moment.timestamp()
+
+
+def _book(store: Store, sender: seed.PhoneNumber, cost: int, now: float,
+          send_at: float | None, service, queue_window: float) -> tuple[float, float] | None:
+    """(start, end) of the sending; None when a service's queue overflows (30001 later);
+    Twilio's 21611 when a From number's queue is full."""
+    if send_at is not None:
+        return timeline.slot(sender, cost, send_at + timeline.DISPATCH_DELAY)
+    booked = timeline.reserve(store, sender, cost, now, queue_window)
+    if booked is None and service is None:
+        raise TwilioError(21611)
+    return booked
 
 
 @lru_cache(maxsize=4096)
@@ -96,6 +135,8 @@ def _destination(account: seed.Account, to_raw: str, from_raw: str | None,
     service = services.service(account, service_sid)
     to, region = numbers.recipient(to_raw)
     sender = numbers.sender(account, from_raw)
+    if sender is not None and sender.phone_number == to:
+        raise TwilioError(21266)
     if has_media and region in NORTH_AMERICA and sender is not None and not sender.mms:
         raise TwilioError(21621, from_=sender.phone_number)
     if region not in seed.GEO_PERMISSIONS:
@@ -167,47 +208,63 @@ def store_message(store: Store, message: Message, steps: tuple[Step, ...]) -> No
 
 # -- fetch, list, update, delete -------------------------------------------------------
 def get(store: Store, account: seed.Account, sid: str, path: str) -> Message:
-    """The account's message ``sid``, else 20404 for ``path`` (20008 with test credentials)."""
-    if account.test_credentials:
-        raise TwilioError(20008)
+    """The account's message ``sid``, else 20404 for ``path``."""
     message = store.get_message(sid_row(sid))
     if message is None or message.sid != sid or message.account_sid != account.sid:
         raise TwilioError(20404, path=path)
     return message
 
 
-def parse_date_filter(value: str) -> tuple[float, float]:
-    """A ``DateSent`` filter as a [start, end) range of timestamps.
-
-    ``YYYY-MM-DD`` (or midnight, which is how the twilio library sends a ``date``) means the
-    whole day; any other ISO 8601 UTC time means that second.
-    """
-    match = _DATE.fullmatch(value.strip().lstrip("<>="))
-    if not match:
-        raise TwilioError(20001, detail=f"DateSent must be YYYY-MM-DD, got {value!r}")
-    year, month, day, hour, minute, second = (int(g) if g else 0 for g in match.groups())
-    length = timedelta(days=1) if (hour, minute, second) == (0, 0, 0) else timedelta(seconds=1)
+def parse_time(text: str) -> datetime | None:
+    """An ISO 8601 time (``2025-01-06``, ``2025-01-06T15:00:00Z``) or an RFC 2822 one
+    (``Mon, 06 Jan 2025 15:00:00 +0000``, as Twilio writes dates) in UTC, else None."""
+    text = text.strip()
     try:
-        start = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+        if text[:4].isascii() and text[:4].isdigit():
+            moment = datetime.fromisoformat(text)
+        else:
+            moment = parsedate_to_datetime(text)
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+
+
+def parse_date_filter(value: str, name: str = "DateSent") -> tuple[float, float]:
+    """A date filter (``DateSent``, ``DateCreated``) as a [start, end) range of timestamps.
+
+    A date (or midnight, which is how the twilio library sends a ``date``) means the whole
+    day; any other time means that second. ISO 8601 and RFC 2822 are both read.
+    """
+    start = parse_time(value.lstrip("<>="))
+    if start is None:
+        raise TwilioError(20001, detail=f"{name} must be a date (YYYY-MM-DD), got {value!r}")
+    midnight = (start.hour, start.minute, start.second, start.microsecond) == (0, 0, 0, 0)
+    length = timedelta(days=1) if midnight else timedelta(seconds=1)
+    try:
         return start.timestamp(), (start + length).timestamp()
-    except (ValueError, OverflowError):  # no such day, or the range ends after year 9999
-        raise TwilioError(20001, detail=f"DateSent is not a date: {value!r}") from None
+    except (ValueError, OverflowError):  # the range ends after year 9999
+        raise TwilioError(20001, detail=f"{name} is not a date: {value!r}") from None
+
+
+def date_range(filters: dict[str, str], name: str) -> tuple[float | None, float | None]:
+    """[from, before) of the filters ``name``, ``name<`` (on or before) and ``name>`` (on or
+    after) given in ``filters``; None where unbounded."""
+    since = before = None
+    for key in (name, f"{name}<", f"{name}>"):
+        if filters.get(key) is not None:
+            start, end = parse_date_filter(filters[key], name)
+            if key != f"{name}<":
+                since = start if since is None else max(since, start)
+            if key != f"{name}>":
+                before = end if before is None else min(before, end)
+    return since, before
 
 
 def find(store: Store, account: seed.Account, filters: dict[str, str], page_size: int,
          before_seq, offset) -> list[Message]:
     """Newest first, after ``before_seq`` (a page token) or ``offset``; one extra row
     tells whether there is a next page."""
-    if account.test_credentials:
-        raise TwilioError(20008)
-    sent_from = sent_before = None
-    for key in ("DateSent", "DateSent<", "DateSent>"):
-        if filters.get(key) is not None:
-            start, end = parse_date_filter(filters[key])
-            if key != "DateSent<":
-                sent_from = start if sent_from is None else max(sent_from, start)
-            if key != "DateSent>":
-                sent_before = end if sent_before is None else min(sent_before, end)
+    sent_from, sent_before = date_range(filters, "DateSent")
     return store.find_messages(
         account.sid, to=filters.get("To") or None, from_=filters.get("From") or None,
         sent_from=sent_from, sent_before=sent_before, before_seq=before_seq,
@@ -217,25 +274,39 @@ def find(store: Store, account: seed.Account, filters: dict[str, str], page_size
 
 def update(store: Store, account: seed.Account, sid: str, path: str, body, status,
            now: float) -> Message:
-    """``Body=""`` redacts, ``Status=canceled`` cancels a message not yet sent."""
+    """``Body=""`` redacts a finished message, ``Status=canceled`` cancels a scheduled one."""
     message = get(store, account, sid, path)
     if (body is None) == (status is None):
         raise TwilioError(30400, detail="send either Body=\"\" (redact) or Status=canceled")
     if body is not None:
-        if body != "":
-            raise TwilioError(30400, detail="Body must be empty to redact a message")
-        store.update_message(message.seq, {"body": "", "date_updated": now})
+        _redact(store, message, body, now)
     else:
-        if status != "canceled":
-            raise TwilioError(30400, detail=f"Status can only be canceled, got {status!r}")
-        if message.status not in timeline.CANCELABLE:
-            raise TwilioError(30409)
-        message = dataclasses.replace(message, status="canceled", date_updated=now)
-        store.update_message(message.seq, {
-            "status": "canceled", "date_updated": now, "timeline": None, "next_at": None,
-        })
-        callbacks.record(store, message, now)
+        _cancel(store, message, status, now)
     return get(store, account, sid, path)
+
+
+def _redact(store: Store, message: Message, body: str, now: float) -> None:
+    """Empty the body of a message that has finished (Twilio redacts "post-flight" records
+    only; the code for one still in flight is not documented: 30400 here)."""
+    if body != "":
+        raise TwilioError(30400, detail="Body must be empty to redact a message")
+    if message.status not in timeline.FINAL:
+        raise TwilioError(30400, detail=f"a {message.status} message cannot be redacted until"
+                                        " it has finished")
+    store.update_message(message.seq, {"body": "", "date_updated": now})
+
+
+def _cancel(store: Store, message: Message, status: str, now: float) -> None:
+    """Cancel a ``scheduled`` message (else 30409); its ``canceled`` is called back."""
+    if status != "canceled":
+        raise TwilioError(30400, detail=f"Status can only be canceled, got {status!r}")
+    if message.status not in timeline.CANCELABLE:
+        raise TwilioError(30409)
+    message = dataclasses.replace(message, status="canceled", date_updated=now)
+    store.update_message(message.seq, {
+        "status": "canceled", "date_updated": now, "timeline": None, "next_at": None,
+    })
+    callbacks.record(store, message, now)
 
 
 def delete(store: Store, account: seed.Account, sid: str, path: str) -> None:

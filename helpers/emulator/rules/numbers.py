@@ -13,6 +13,7 @@ from ..errors import TwilioError
 
 SHORT_CODE = re.compile(r"\d{3,8}")
 ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+CHANNEL_ADDRESS = re.compile(r"\s*[A-Za-z]+:")  # whatsapp:+1..., messenger:..., rcs:...
 
 
 MAX_NUMBER_TEXT = 32
@@ -45,6 +46,15 @@ def _parse_number(raw: str) -> tuple[str, str] | None:
     return e164, phonenumbers.region_code_for_country_code(parsed.country_code)
 
 
+def check_channels(to: str, from_: str | None) -> None:
+    """Channel addresses (``whatsapp:+1...``): no account here has a channel sender, so a
+    channel From is 63007, and a channel To from an SMS sender (a number, a service's pool)
+    is 21910 (https://www.twilio.com/docs/api/errors/63007, .../21910)."""
+    if from_ and CHANNEL_ADDRESS.match(from_):
+        raise TwilioError(63007)
+    if CHANNEL_ADDRESS.match(to):
+        raise TwilioError(21910)
+
 
 def recipient(raw: str) -> tuple[str, str]:
     """``(E.164, country)`` of a ``To``, else Twilio's 21211."""
@@ -70,3 +80,28 @@ def sender(account: seed.Account, raw: str | None) -> seed.PhoneNumber | None:
     if owned is None or not owned.sms:
         raise TwilioError(21606, from_=raw)
     return owned
+
+
+def _number_pattern(text: str) -> re.Pattern:
+    """Twilio's ``PhoneNumber`` filter: part of a number, ``*`` standing for any digit."""
+    wanted = "".join(c for c in text if c.isascii() and (c.isdigit() or c in "*+"))
+    return re.compile(re.escape(wanted).replace(r"\*", r"\d"))
+
+
+def incoming(account: seed.Account, friendly_name: str | None,
+             phone_number: str | None) -> list[seed.PhoneNumber]:
+    """The account's phone numbers (short codes are another resource), filtered as Twilio's
+    IncomingPhoneNumbers list is: ``FriendlyName`` exactly, ``PhoneNumber`` in part."""
+    pattern = _number_pattern(phone_number) if phone_number is not None else None
+    return [number for number in account.numbers if number.kind != "short_code"
+            and friendly_name in (None, number.friendly_name)
+            and (pattern is None or pattern.search(number.phone_number))]
+
+
+def incoming_number(account: seed.Account, sid: str, path: str) -> seed.PhoneNumber:
+    """The account's phone number ``sid`` (not a short code), else 20404 for ``path``."""
+    found = next((number for number in account.numbers
+                  if number.sid == sid and number.kind != "short_code"), None)
+    if found is None:
+        raise TwilioError(20404, path=path)
+    return found

@@ -3,17 +3,22 @@
 Times after the create call (documented for learners):
 
 - ``queued`` at once (``accepted`` first with a Messaging Service; it becomes ``queued``
-  ``SERVICE_DELAY`` s later, when a sender from the pool is picked).
+  ``SERVICE_DELAY`` s later, when a sender from the pool is picked). A scheduled message
+  (``ScheduleType=fixed``, ``SendAt``) stays ``scheduled`` until ``SendAt``, then goes the
+  way of a service message created at that moment (``accepted``, ``queued``...).
 - ``sending`` when its sender is free: at the earliest ``DISPATCH_DELAY`` s after creation,
   later when earlier messages from the same sender are still going out. A sender sends its
   ``mps`` segments per second (Twilio's speeds, ``helpers.facts.sending``; an MMS counts as 1).
+  A scheduled message does not queue behind others at ``SendAt``: it goes out as if its
+  sender were free (a simplification: its place in a queue is not known 35 days ahead).
 - ``sent`` once all its segments are out (segments / mps seconds later); ``price`` is set.
 - ``delivered`` ``DELIVERY_DELAY`` s after ``sent`` (or ``undelivered`` with the failure
-  number's error code; ``failed`` with 30034 at dispatch; ``failed`` with 30001 when the
+  number's error code; ``failed`` with 30034 at dispatch; ``failed`` with 30036 when the
   queue wait exceeds ``ValidityPeriod``).
 
-A sender whose queue would reach past ``queue_window`` seconds (default Twilio's validity
-period, 10 hours) refuses new messages with 21611.
+A From number whose queue would reach past ``queue_window`` seconds (default Twilio's
+validity period, 10 hours) refuses new messages with 21611; a Messaging Service accepts them
+and they fail with 30001 (queue overflow) ``SERVICE_DELAY`` s later, as Twilio documents.
 
 The changes still to come are stored with the message (``Message.timeline``, a tuple of
 ``resources.Step``); ``apply_due`` applies those whose time has come.
@@ -24,7 +29,6 @@ from __future__ import annotations
 from helpers.facts import DEFAULT_VALIDITY_PERIOD, DELIVERY_ERRORS, FAILURE_NUMBERS
 
 from .. import seed
-from ..errors import TwilioError
 from ..resources import Message, Step
 from ..state.store import Store
 from . import callbacks
@@ -35,29 +39,38 @@ DELIVERY_DELAY = 2.0
 DEFAULT_QUEUE_WINDOW = float(DEFAULT_VALIDITY_PERIOD)
 
 FINAL = frozenset({"delivered", "undelivered", "failed", "canceled", "received", "sent"})
-CANCELABLE = frozenset({"queued", "accepted", "scheduled"})
+CANCELABLE = frozenset({"scheduled"})  # https://www.twilio.com/docs/api/errors/30409
+
+
+def slot(sender: seed.PhoneNumber, cost: int, start: float) -> tuple[float, float]:
+    """(start sending, all sent) for ``cost`` segments on ``sender`` from ``start``."""
+    return start, start + cost / sender.mps
 
 
 def reserve(store: Store, sender: seed.PhoneNumber, cost: int, now: float,
-            queue_window: float) -> tuple[float, float]:
-    """Book ``cost`` segments on ``sender``'s queue: (start sending, all sent), else 21611."""
-    start = max(now + DISPATCH_DELAY, store.busy_until(sender.phone_number))
-    end = start + cost / sender.mps
+            queue_window: float) -> tuple[float, float] | None:
+    """Book ``cost`` segments on ``sender``'s queue: (start sending, all sent), or None (and
+    nothing booked) when the queue would reach past ``queue_window``."""
+    start, end = slot(sender, cost, max(now + DISPATCH_DELAY,
+                                        store.busy_until(sender.phone_number)))
     if end - now > queue_window:
-        raise TwilioError(21611)
+        return None
     store.set_busy_until(sender.phone_number, end)
     return start, end
 
 
 def plan(message: Message, sender: seed.PhoneNumber, start: float, end: float, segments: str,
-         price: str, validity_period: float | None) -> tuple[Step, ...]:
-    """The status changes still to come for a new ``message``, sent from ``start`` to ``end``."""
+         price: str, validity_period: float | None, now: float) -> tuple[Step, ...]:
+    """The status changes still to come for a new ``message`` that enters its queue at
+    ``now`` (its creation, or its ``SendAt``) and is sent from ``start`` to ``end``."""
     steps: tuple[Step, ...] = ()
-    now = message.date_created
-    if message.status == "accepted":
-        steps = (Step(at=now + SERVICE_DELAY, status="queued", from_number=sender.phone_number),)
+    if message.status == "scheduled":
+        steps = (Step(at=now, status="accepted"),)
+    if message.messaging_service_sid:
+        steps = (*steps, Step(at=now + SERVICE_DELAY, status="queued",
+                              from_number=sender.phone_number))
     if validity_period is not None and start - now > validity_period:
-        return (*steps, _failure(now + validity_period, 30001))
+        return (*steps, _failure(now + validity_period, 30036))
     failure = FAILURE_NUMBERS.get(message.to_number)
     if failure == 30034:
         return (*steps, _failure(start, failure))
@@ -71,6 +84,12 @@ def plan(message: Message, sender: seed.PhoneNumber, start: float, end: float, s
         Step(at=end, status="sent", price=price, num_segments=segments),
         delivery,
     )
+
+
+def overflow(now: float) -> tuple[Step, ...]:
+    """A Messaging Service message no pool number can take within the queue window: it
+    fails with 30001 (https://www.twilio.com/docs/api/errors/21611)."""
+    return (_failure(now + SERVICE_DELAY, 30001),)
 
 
 def _failure(at: float, code: int, status: str = "failed") -> Step:
