@@ -2,7 +2,8 @@
 
 Everything here is fictional and offline. The tutorial's own code works unchanged on the
 default (trial) account: From `+15017122661` or `+15017122662`, To `+15558675310`,
-`+14158141829` or `+15017122661`.
+`+14158141829` or `+15017122661` (from `+15017122662`, as the original tutorial sends: a
+number texting itself is 21266, as at Twilio).
 
 Accounts (`seed.TRIAL.sid` / `seed.TRIAL.auth_token`, ...; tokens never print):
 
