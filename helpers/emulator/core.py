@@ -57,7 +57,8 @@ class Emulator:
 
     Pass it to ``EmulatorHttpClient`` and give that to ``twilio.rest.Client``. Time moves
     only through ``emulator.clock.advance(seconds)`` unless ``clock=Clock(real=True)``.
-    ``queue_window`` is how many seconds of backlog a sender accepts before 21611.
+    ``queue_window`` is how many seconds of backlog a sender accepts: past it a From number
+    refuses with 21611, a Messaging Service's message fails with 30001 after its create.
     """
 
     def __init__(

@@ -50,9 +50,9 @@ def check_channels(to: str, from_: str | None) -> None:
     """Channel addresses (``whatsapp:+1...``): no account here has a channel sender, so a
     channel From is 63007, and a channel To from an SMS sender (a number, a service's pool)
     is 21910 (https://www.twilio.com/docs/api/errors/63007, .../21910)."""
-    if from_ and CHANNEL_ADDRESS.match(from_):
+    if from_ and ":" in from_ and CHANNEL_ADDRESS.match(from_):
         raise TwilioError(63007)
-    if CHANNEL_ADDRESS.match(to):
+    if ":" in to and CHANNEL_ADDRESS.match(to):
         raise TwilioError(21910)
 
 
