@@ -8,7 +8,7 @@ import threading
 import time
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEAD_TIMEOUT = 10.0
 """Seconds a connection may take to send a complete request head (a real client takes
@@ -18,44 +18,69 @@ KEEP_ALIVE = 5.0
 """Seconds an idle keep-alive connection is kept (uvicorn's default)."""
 
 MAX_HEAD_BYTES = 16 * 1024
-"""Bytes of request line and headers (h11's limit; a longer head gets a 400)."""
+"""Bytes of request line and headers (a longer head gets a 400)."""
 
 log = logging.getLogger(__name__)
 
 
-class BoundedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, plus a deadline for each request head: a half-sent request
-    (slowloris) is closed after ``HEAD_TIMEOUT`` with one log line, never held forever."""
+class BoundedHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol (a C parser), plus bounds on each request head: at most
+    ``MAX_HEAD_BYTES`` (else a 400), within ``HEAD_TIMEOUT`` (a half-sent request, slowloris,
+    is closed with one log line, never held forever)."""
 
     head_timeout = HEAD_TIMEOUT
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        self._head_deadline = None
         self._await_head()
 
     def _await_head(self) -> None:
-        self._head_cycle = self.cycle
+        self._head_bytes = 0
         self._head_deadline = self.loop.call_later(self.head_timeout, self._head_timed_out)
 
     def _head_arrived(self) -> None:
-        if self._head_deadline is not None and self.cycle is not self._head_cycle:
-            self._head_deadline.cancel()
-            self._head_deadline = None
-
-    def handle_events(self) -> None:
-        super().handle_events()
-        self._head_arrived()
-
-    def on_response_complete(self) -> None:
-        if not self.transport.is_closing():
-            self._await_head()  # the next request on this connection gets its own deadline
-        super().on_response_complete()
-        self._head_arrived()  # a pipelined request may have been read already
-
-    def connection_lost(self, exc) -> None:
         if self._head_deadline is not None:
             self._head_deadline.cancel()
             self._head_deadline = None
+
+    def data_received(self, data: bytes) -> None:
+        awaiting = self._head_deadline is not None
+        super().data_received(data)
+        if awaiting and self._head_deadline is not None:  # all of it was request head
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES and not self.transport.is_closing():
+                self.send_400_response(f"Request head larger than {MAX_HEAD_BYTES} bytes.")
+
+    def on_message_begin(self) -> None:
+        self._parsed_head = 0
+        super().on_message_begin()
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def _count_head(self, size: int) -> None:
+        self._parsed_head += size
+        if self._parsed_head > MAX_HEAD_BYTES:  # the parser answers 400 and closes
+            raise ValueError(f"Request head larger than {MAX_HEAD_BYTES} bytes.")
+
+    def on_headers_complete(self) -> None:
+        self._head_arrived()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        waiting = self.cycle is None or self.cycle.response_complete  # no pipelined request
+        if waiting and not self.transport.is_closing() and self._head_deadline is None:
+            self._await_head()  # the next request on this connection gets its own deadline
+
+    def connection_lost(self, exc) -> None:
+        self._head_arrived()
         super().connection_lost(exc)
 
     def _head_timed_out(self) -> None:
@@ -72,9 +97,8 @@ def server_config(app, **options) -> uvicorn.Config:
 
     No `Date` header from uvicorn: the emulator's API answers carry their own, by the
     emulator's clock, as Twilio's do (two would contradict; the bulk sender reads it)."""
-    return uvicorn.Config(app, http=BoundedH11Protocol, timeout_keep_alive=KEEP_ALIVE,
-                          h11_max_incomplete_event_size=MAX_HEAD_BYTES, date_header=False,
-                          **options)
+    return uvicorn.Config(app, http=BoundedHttpProtocol, timeout_keep_alive=KEEP_ALIVE,
+                          date_header=False, **options)
 
 
 def listen_fast(listener: socket.socket) -> None:

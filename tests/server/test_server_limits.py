@@ -8,10 +8,11 @@ import time
 
 import httpx
 import pytest
+import requests
 
 from helpers.emulator.seed import DEFAULT_TO, UPGRADED
 from helpers.emulator.transports.http.limits import MAX_BODY_BYTES
-from helpers.webserver import BoundedH11Protocol
+from helpers.webserver import MAX_HEAD_BYTES, BoundedHttpProtocol
 from tests.instructor import BEARER
 from tests.polling import wait_until
 
@@ -66,7 +67,7 @@ def _half_sent(server, data: bytes) -> socket.socket:
 
 
 def test_half_sent_requests_are_closed_with_one_log_line(server, monkeypatch, caplog):
-    monkeypatch.setattr(BoundedH11Protocol, "head_timeout", 0.3)
+    monkeypatch.setattr(BoundedHttpProtocol, "head_timeout", 0.3)
     monkeypatch.setattr("helpers.emulator.transports.http.limits.BODY_TIMEOUT", 0.3)
     app = server.server.config.app
     caplog.set_level(logging.WARNING)
@@ -82,6 +83,25 @@ def test_half_sent_requests_are_closed_with_one_log_line(server, monkeypatch, ca
     wait_until(lambda: "sent no complete request" in caplog.text, 5, "the one log line")
     assert "Traceback" not in caplog.text
     assert "sent no complete request" in caplog.text
+
+
+@pytest.mark.parametrize("chunks", [1, 40])  # at once, or trickled in pieces
+def test_a_request_head_over_16_kb_is_400_and_closed(server, chunks):
+    head = (b"GET /_emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
+            + b"b" * MAX_HEAD_BYTES + b"\r\n\r\n")
+    with socket.create_connection((server.host, server.port), timeout=5) as sock:
+        step = len(head) // chunks + 1
+        try:
+            for start in range(0, len(head), step):
+                sock.sendall(head[start:start + step])
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # closed while we were still sending: fine, if it answered first
+        answer = sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 400"), answer[:100]
+        assert sock.recv(4096) == b""  # and closed
+    fits = requests.get(f"{server.url}/_emulator/health", timeout=5,
+                        headers={"X-Big": "b" * (MAX_HEAD_BYTES // 2)})
+    assert fits.status_code == 200
 
 
 def test_a_client_gone_mid_body_costs_one_line_not_a_traceback(server, caplog):

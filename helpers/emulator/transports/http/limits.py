@@ -4,8 +4,8 @@
   Twilio-shaped JSON error), received within `BODY_TIMEOUT` seconds (else a 408);
 - a client that goes away mid-body costs one log line, never a traceback.
 
-The route then reads the body from memory. (The request head is bounded by uvicorn: h11's
-16 KB and the head timeout of `helpers.webserver.BoundedH11Protocol`.)
+The route then reads the body from memory. (The request head is bounded before: 16 KB and
+10 s, by `helpers.webserver.BoundedHttpProtocol`.)
 """
 
 import asyncio
