@@ -255,6 +255,9 @@ class TwilioEmulator:
         ``ptimeout``, after ``latency`` real seconds; ``seed`` replays the same draws.
         ``requests=n``: only the next n requests (``chaos(p429=1, requests=1)``: the next
         request is a 429, the retry goes through). ``chaos()``: back to normal."""
+        if requests is not None and (isinstance(requests, bool) or not isinstance(requests, int)
+                                     or requests < 1):
+            raise ValueError(f"requests is a number of requests (1 or more), got {requests!r}")
         with self._lock:
             self.emulator.set_chaos(latency=latency, p429=p429, p500=p500, ptimeout=ptimeout,
                                     seed=seed)
@@ -271,10 +274,10 @@ class TwilioEmulator:
     def inbound(self, from_: str, to: str, body: str, media_urls: Iterable[str] = ()) -> Sent:
         """The phone ``from_`` texts your number ``to``; returns the received message.
 
-        ``to`` is a seeded number, one your code sent from, or (with one account of yours)
-        any number, which becomes that account's. STOP opts ``from_`` out of ``to``: your
-        next message there is Twilio's 21610."""
-        if self.directory.owner(to) is None:
+        ``to`` is a seeded number, one your code sent from, or (permissive, with one account
+        of yours) any number, which becomes that account's; else a ValueError. STOP opts
+        ``from_`` out of ``to``: your next message there is Twilio's 21610."""
+        if self.directory.owner(to) is None and not self.strict:
             apps = self.directory.app_accounts()
             if len(apps) != 1:
                 raise ValueError(

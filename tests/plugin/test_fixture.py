@@ -70,6 +70,8 @@ def test_a_429_is_retried_by_the_app(twilio_emulator, app_env):
         send_reminder(CUSTOMER, "always busy")
     assert (busy.value.status, busy.value.code) == (429, 20429)
     assert len(twilio_emulator.outbox()) == 1
+    with pytest.raises(ValueError, match="1 or more"):
+        twilio_emulator.chaos(p429=1.0, requests=0)
 
 
 def test_status_callbacks_are_captured_signed_with_the_apps_token(twilio_emulator, app_env):
@@ -149,6 +151,8 @@ def test_strict_refuses_unknown_credentials_with_20003(twilio_emulator, app_env)
     assert (unknown.value.status, unknown.value.code) == (401, 20003)
     assert not_owned.value.code == 21606
     assert twilio_emulator.accounts() == []
+    with pytest.raises(ValueError, match="not a seeded Twilio number"):
+        twilio_emulator.inbound(CUSTOMER, APP_NUMBER, "hello?")  # not its number
 
 
 @pytest.mark.twilio_emulator(strict=True)
