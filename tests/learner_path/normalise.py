@@ -44,6 +44,8 @@ DATETIME_REPR = re.compile(  # tzinfo=datetime.timezone(datetime.timedelta(...))
     r"\bdatetime\.(?:datetime|date)\(\d{4}(?:, ?\d+)*"
     r"(?:, ?tzinfo=(?:[^()]|\((?:[^()]|\([^()]*\))*\))*)?\)"
 )
+# A callback's RawDlrDoneDate: when the carrier reported the outcome, YYMMDDhhmm (UTC).
+RAW_DLR_DONE_DATE = re.compile(r"(?<='RawDlrDoneDate': ')\d{10}(?=')")
 DATETIME = "<datetime>"
 
 # Loopback ports are picked free at run time (the emulator server, the status receiver).
@@ -77,6 +79,7 @@ def normalise(text: str, sids: SidNumbers | None = None) -> str:
     """`text` (a stream, text/plain or text/html) with SIDs, times and loopback ports masked."""
     text = SID.sub(sids or SidNumbers(), text)
     text = DATETIME_REPR.sub(DATETIME, text)
+    text = RAW_DLR_DONE_DATE.sub(DATETIME, text)
     text = RFC_2822.sub(DATETIME, text)
     text = ISO_8601.sub(DATETIME, text)
     return LOOPBACK_PORT.sub("127.0.0.1:<port>", text)

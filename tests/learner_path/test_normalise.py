@@ -16,12 +16,14 @@ def test_masks_sids_dates_and_loopback_ports():
             "created Mon, 06 Jan 2025 15:00:04 +0000\n"
             "sent 2026-03-09 10:11:12.345678+00:00\n"
             "{'date_sent': datetime.datetime(2025, 1, 6, 15, 0, 2, tzinfo=datetime.timezone.utc)}\n"
-            "http://127.0.0.1:38629/status\n")
+            "http://127.0.0.1:38629/status\n"
+            " 'RawDlrDoneDate': '2611281412'}\n")
     assert normalise(text) == ("SM<sid1> delivered <datetime>\n"
                                "created <datetime>\n"
                                "sent <datetime>\n"
                                "{'date_sent': <datetime>}\n"
-                               "http://127.0.0.1:<port>/status\n")
+                               "http://127.0.0.1:<port>/status\n"
+                               " 'RawDlrDoneDate': '<datetime>'}\n")
 
 
 def test_keeps_status_words_numbers_and_seeded_constants():
