@@ -108,7 +108,7 @@ async def clock(request: Request) -> Response:
             await service.call(service.emulator.clock.advance, seconds)
         except ValueError as exc:  # the clock would be more than 100 years ahead
             raise AdminInputError(str(exc)) from None
-        service.poke()
+        service.poke(callbacks=True)
     now = await service.call(service.emulator.clock.now)
     return JSONResponse({"now": now.isoformat()})
 

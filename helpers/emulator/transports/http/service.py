@@ -41,6 +41,7 @@ class EmulatorService:
         self._attempt_seq = 0
         self._version: tuple[int, int] | None = None
         self._resync = False
+        self._deliver_now = False
         self._wake = asyncio.Event()
 
     @staticmethod
@@ -52,20 +53,31 @@ class EmulatorService:
         """The server listens on `port`: callbacks to it (on any local address) are refused."""
         self.dispatcher.own_ports.add(port)
 
-    def poke(self) -> None:
-        """Something changed: look now rather than at the next tick."""
-        self._wake.set()
+    def poke(self, callbacks: bool = False) -> None:
+        """Something an inbox shows changed: publish now rather than at the next tick. With
+        `callbacks` (the clock moved), look for due callbacks now too. Nobody watching and no
+        callbacks to look for: nothing to do, so a request costs nothing more."""
+        self._deliver_now = self._deliver_now or callbacks
+        if callbacks or self._subscribers:
+            self._wake.set()
 
     async def run(self) -> None:
-        """Background task: deliver due callbacks and publish changes to the inbox streams."""
+        """Background task: deliver due callbacks (every `poll_interval`, or at once when the
+        clock moved) and publish changes to the inbox streams."""
+        loop = asyncio.get_running_loop()
+        next_delivery = loop.time()
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), self.poll_interval)
+                await asyncio.wait_for(self._wake.wait(), next_delivery - loop.time())
             except TimeoutError:
                 pass
             self._wake.clear()
+            deliver = self._deliver_now or loop.time() >= next_delivery
+            self._deliver_now = False
+            if deliver:
+                next_delivery = loop.time() + self.poll_interval
             try:
-                if self.deliver_callbacks:
+                if deliver and self.deliver_callbacks:
                     await self.call(self.dispatcher.deliver_due, False)  # start, not wait
                 if self._subscribers:
                     await self.publish_changes()
