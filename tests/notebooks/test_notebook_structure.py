@@ -25,8 +25,8 @@ def outputs_text(cell):
     return json.dumps(cell.get("outputs", []), ensure_ascii=False)
 
 
-def test_all_six_lessons_are_there():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+def test_all_seven_lessons_are_there():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
