@@ -136,17 +136,19 @@ def main() -> None:
         folder = Path(folder)
         emulator_port, floor_port = free_port(), free_port()
         env = dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY=new_admin_key())
-        emulator = start([sys.executable, "-m", "helpers.emulator", "serve", "--port",
-                          str(emulator_port), "--db", str(folder / "bench.sqlite")],
-                         emulator_port, env)
-        emulator_url = f"http://127.0.0.1:{emulator_port}"
-        first = client_for(emulator_url)
-        reply = first.messages.create(body="bench", from_=SHORT_CODE, to=DEFAULT_TO)
-        fixed = first.http_client.last_response.text  # a real create's JSON, served as is
-        assert reply.sid in fixed
-        floor = start([sys.executable, "-c", FLOOR, str(floor_port), fixed], floor_port)
-        floor_url = f"http://127.0.0.1:{floor_port}"
+        processes = []
         try:
+            processes.append(start([sys.executable, "-m", "helpers.emulator", "serve", "--port",
+                                    str(emulator_port), "--db", str(folder / "bench.sqlite")],
+                                   emulator_port, env))
+            emulator, emulator_url = processes[0], f"http://127.0.0.1:{emulator_port}"
+            first = client_for(emulator_url)
+            reply = first.messages.create(body="bench", from_=SHORT_CODE, to=DEFAULT_TO)
+            fixed = first.http_client.last_response.text  # a real create's JSON, served as is
+            assert reply.sid in fixed
+            processes.append(start([sys.executable, "-c", FLOOR, str(floor_port), fixed],
+                                   floor_port))
+            floor_url = f"http://127.0.0.1:{floor_port}"
             figures = {"sequential": (sequential(floor_url, args.creates),
                                       sequential(emulator_url, args.creates))}
             if has_wrk:
@@ -176,7 +178,7 @@ def main() -> None:
                 print(f"emulator RSS after {done} creates: {rss:.0f} MB "
                       f"(Prism: {PRISM['rss']})")
         finally:
-            for process in (floor, emulator):
+            for process in processes:
                 process.terminate()
                 process.wait(10)
 

@@ -6,8 +6,11 @@ printed (docs/instructor.md). `--room` gives each learner accounts of their own 
 
 import argparse
 import os
+import signal
 import socket
 import sys
+import threading
+import time
 from pathlib import Path
 
 DEFAULT_PORT = 8765
@@ -21,7 +24,7 @@ def default_db() -> Path:
 
 
 def serve(port: int, db: Path, host: str, room: bool = False,
-          allowed_hosts: frozenset[str] = frozenset()) -> int:
+          allowed_hosts: frozenset[str] = frozenset(), exit_with_parent: bool = False) -> int:
     """Run the server in the foreground until Ctrl+C (the port is bound before the banner)."""
     from ..webserver import UvicornServer, listen_fast, server_config
     from . import Emulator
@@ -74,11 +77,26 @@ def serve(port: int, db: Path, host: str, room: bool = False,
                      f"  (made for this run; set {ADMIN_KEY_VARIABLE} to keep one across restarts)")
     print("\n".join(lines), flush=True)
     config = server_config(app, log_level="warning", timeout_graceful_shutdown=2)
+    if exit_with_parent:
+        _stop_when_orphaned()
     try:
         UvicornServer(config).run(sockets=[listener])
     except KeyboardInterrupt:  # uvicorn has shut down cleanly, then re-raised Ctrl+C
         print("Emulator server stopped.")
     return 0
+
+
+def _stop_when_orphaned(every: float = 1.0) -> None:
+    """Stop (as Ctrl+C does) once the process that started this one is gone: the launcher
+    tile's server must not outlive the JupyterLab that started it."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _address(host: str) -> str:
@@ -103,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="default %(default)s (loopback only; 0.0.0.0 for a workshop room)")
     server.add_argument("--room", action="store_true",
                         help="room mode: each learner joins with a link and gets own accounts")
+    server.add_argument("--exit-with-parent", action="store_true",
+                        help="stop when the process that started this one exits")
     server.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                         help="a host name the server answers to besides loopback, IP addresses "
                              "and this machine's name (repeat for more)")
@@ -111,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
                              ".emulator/emulator.sqlite in the repo)")
     args = parser.parse_args(argv)
     return serve(args.port, args.db or default_db(), args.host, args.room,
-                 frozenset(name.lower() for name in args.allow_host))
+                 frozenset(name.lower() for name in args.allow_host), args.exit_with_parent)
 
 
 if __name__ == "__main__":

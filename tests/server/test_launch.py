@@ -11,6 +11,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 import requests
 from jupyter_server_proxy.config import make_server_process
@@ -318,3 +319,22 @@ def test_an_instructor_key_too_short_is_refused_before_anything_starts(tmp_path)
          "--db", str(tmp_path / "x.sqlite")], cwd=REPO, capture_output=True, text=True,
         timeout=60, env=dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY="short"))
     assert result.returncode == 1 and "at least 16 characters" in result.stderr
+
+
+def test_the_launcher_tile_s_server_stops_when_jupyterlab_is_gone(tmp_path):
+    """jupyter-server-proxy starts it with --exit-with-parent: once its parent (JupyterLab)
+    exits, it stops by itself instead of holding its port and state file."""
+    parent = subprocess.run(
+        [sys.executable, "-c",
+         "import subprocess, sys; "
+         "server = subprocess.Popen([sys.executable, '-m', 'helpers.emulator', 'serve', "
+         "'--port', '0', '--exit-with-parent', '--db', sys.argv[1]], "
+         "stdout=subprocess.PIPE, text=True); "
+         "print(server.stdout.readline(), server.pid, flush=True)", str(tmp_path / "s.sqlite")],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+        env=dict(os.environ, TWILIO_EMULATOR_ADMIN_KEY=ADMIN_KEY))
+    assert "Twilio emulator on" in parent.stdout, parent.stderr
+    orphan = int(parent.stdout.split()[-1])  # its parent has exited by now
+    wait_until(lambda: not psutil.pid_exists(orphan)
+               or psutil.Process(orphan).status() == psutil.STATUS_ZOMBIE, 15,
+               "the orphaned server stopping")

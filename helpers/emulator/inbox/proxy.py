@@ -20,7 +20,8 @@ def setup_emulator_proxy() -> dict:
     """The server-process settings jupyter-server-proxy reads from this entry point."""
     key = os.environ.get(ADMIN_KEY_VARIABLE) or new_admin_key()
     return {
-        "command": [sys.executable, "-m", "helpers.emulator", "serve", "--port", "{port}"],
+        "command": [sys.executable, "-m", "helpers.emulator", "serve", "--port", "{port}",
+                    "--exit-with-parent"],  # never outlives the JupyterLab that started it
         "environment": {ADMIN_KEY_VARIABLE: key},
         "request_headers_override": {"Authorization": f"Bearer {key}"},
         "timeout": 30,

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from twilio.http.http_client import TwilioHttpClient
 
 API_HOST = "api.twilio.com"
+API_VERSION_PREFIX = "/2010-04-01/"  # api.twilio.com's paths, served as they are
 OTHER_HOSTS_PREFIX = "/_host/"
 
 

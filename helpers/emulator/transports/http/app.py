@@ -10,10 +10,11 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from . import routes_admin, routes_inbox, routes_room, routes_twilio
+from . import routes_admin, routes_inbox, routes_room
 from .admin_input import AdminInputError, admin_error
 from .auth import AccessDenied, Gate, Keys, access_denied
 from .limits import RequestLimits
+from .routes_twilio import TwilioApi
 from .service import EmulatorService
 
 
@@ -39,15 +40,15 @@ def create_app(emulator, admin_key: str, *, room: bool = False,
         finally:
             task.cancel()
 
-    routes = (routes_inbox.routes + routes_admin.routes + routes_twilio.routes
-              + (routes_room.routes if room else []))
+    routes = routes_inbox.routes + routes_admin.routes + (routes_room.routes if room else [])
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(RequestLimits),  # the body first, bounded
-                                Middleware(Gate, keys=keys, allowed_hosts=allowed_hosts)],
+                                Middleware(Gate, keys=keys, allowed_hosts=allowed_hosts),
+                                Middleware(TwilioApi, service=service,
+                                           timeout_hold=timeout_hold)],
                     exception_handlers={AdminInputError: admin_error,
                                         AccessDenied: access_denied})
     app.state.service = service
     app.state.keys = keys
     app.state.room = room
-    app.state.timeout_hold = timeout_hold
     return app

@@ -31,7 +31,8 @@ ADMIN = "admin"
 LAB = "lab"
 LEARNER = "learner:"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "127.0.0.1",
+                            "::1"})  # the commonest first, without parsing an address
 
 
 class AccessDenied(Exception):
