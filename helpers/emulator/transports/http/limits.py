@@ -71,7 +71,8 @@ class RequestLimits:
                     await _answer(send, 413, too_large)
                     return
         try:
-            body = await asyncio.wait_for(self._read(receive), self.body_timeout)
+            async with asyncio.timeout(self.body_timeout):  # no task per request
+                body = await self._read(receive)
         except _TooLarge:
             await _answer(send, 413, too_large)
             return
