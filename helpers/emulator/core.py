@@ -99,7 +99,7 @@ class Emulator:
             if outcome == TOO_MANY_REQUESTS:
                 headers_out["Retry-After"] = RETRY_AFTER_SECONDS
             return status, text, headers_out
-        result = dispatch(self.store, self.directory, self.clock.timestamp(), method, url,
+        result = dispatch(self.store, self.directory, self.clock.timestamp, method, url,
                           params, data, headers, auth, self.queue_window)
         if outcome == READ_TIMEOUT:
             raise ChaosTimeout(processed=True)

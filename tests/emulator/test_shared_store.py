@@ -47,6 +47,28 @@ def test_two_instances_share_messages_clock_and_queues(tmp_path):
     notebook.close()
 
 
+def test_a_request_reads_the_clock_as_either_instance_last_moved_it(tmp_path):
+    """Requests read the shared clock inside their transaction (the offset cached at its
+    start): a move by this instance or by the other one shows in the very next request."""
+    path = str(tmp_path / "emulator.db")
+    server, notebook = Emulator(path), Emulator(path)
+    clients = {"server": make_client(server, seed.TRIAL),
+               "notebook": make_client(notebook, seed.TRIAL)}
+
+    def created(who: str):
+        return clients[who].messages.create(body=who, from_=seed.DEFAULT_FROM,
+                                            to=seed.DEFAULT_TO).date_created
+
+    before = {who: created(who) for who in clients}
+    for mover in (server, notebook):
+        mover.clock.advance(3600)
+        for who in clients:
+            assert (created(who) - before[who]).total_seconds() >= 3600, (who, mover)
+        before = {who: created(who) for who in clients}
+    server.close()
+    notebook.close()
+
+
 def test_reopening_the_file_keeps_state(tmp_path):
     path = str(tmp_path / "emulator.db")
     first = Emulator(path)

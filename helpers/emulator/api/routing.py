@@ -144,7 +144,7 @@ def error_response(error: TwilioError, now: float | None = None) -> tuple[int, s
 def dispatch(
     store: Store,
     accounts: Directory,
-    now: float,
+    clock: Callable[[], float],
     method: str,
     url: str,
     params: Mapping | Iterable | None,
@@ -153,17 +153,21 @@ def dispatch(
     auth,
     queue_window: float,
 ) -> tuple[int, str, dict]:
-    """Answer one request exactly as Twilio would (see the module docstring)."""
+    """Answer one request exactly as Twilio would (see the module docstring). `clock` gives
+    the emulator's time, read inside the transaction (where the shared offset is cached)."""
+    now = None
     try:
         method = method.upper()
         account, route = _resolve(accounts, method, url, *credentials(auth, headers))
-        request = Request(method, route.path, Form(route.query, params, data), account, now,
-                          route.account, queue_window)
+        form = Form(route.query, params, data)
         with store.transaction():
+            now = clock()
+            request = Request(method, route.path, form, account, now, route.account,
+                              queue_window)
             apply_due(store, now)
             return _render(*route.handler(store, request, *route.sids), now)
     except TwilioError as error:
-        return error_response(error, now)
+        return error_response(error, clock() if now is None else now)
     except Exception:  # a bug in the emulator: answer like Twilio's 500, keep the traceback
         log.exception("emulator failed on %s %s", method, url)
-        return error_response(TwilioError(20500), now)
+        return error_response(TwilioError(20500), clock() if now is None else now)

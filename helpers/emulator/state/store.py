@@ -205,6 +205,7 @@ class SqliteStore(Store):
         self._seq: dict[str, int] = {}
         self._next_due: float | None = None
         self._in_transaction = False
+        self._offset = 0.0  # the clock offset as of the last sync (see get_offset)
 
     def _create_or_check(self) -> None:
         """Make the tables in a new file; refuse a file of another version (see the top)."""
@@ -271,6 +272,7 @@ class SqliteStore(Store):
         self._seq.update(db.execute("SELECT name, seq FROM sqlite_sequence WHERE name IN"
                                     " ('messages', 'media')").fetchall())
         self._refresh_due()
+        self._offset = self._read_offset()
         self._version = version
 
     def next_seq(self, table: str) -> int:
@@ -491,8 +493,13 @@ class SqliteStore(Store):
 
     # -- beyond the rules: the shared clock's offset, the whole state ---------------------
     def get_offset(self) -> float:
+        """The clock's offset: inside a transaction, as read when it began (synced with the
+        other processes), else read now."""
         with self.lock:
-            row = self.db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
+            return self._offset if self._in_transaction else self._read_offset()
+
+    def _read_offset(self) -> float:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'clock_offset'").fetchone()
         return row[0] if row else 0.0
 
     def add_offset(self, seconds: float) -> None:
@@ -502,12 +509,14 @@ class SqliteStore(Store):
                 "ON CONFLICT (key) DO UPDATE SET value = value + excluded.value",
                 (seconds,),
             )
+            self._offset = self._read_offset()  # our own write: data_version will not say
 
     def set_offset(self, seconds: float) -> None:
         with self.lock:
             self.db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", (seconds,)
             )
+            self._offset = self._read_offset()  # our own write: data_version will not say
 
     def reset(self) -> None:
         """Delete every row but the learners': back to the freshly seeded state, the room
