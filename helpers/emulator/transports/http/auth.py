@@ -23,8 +23,11 @@ import socket
 from dataclasses import dataclass
 
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
+from ... import seed
 from ...errors import TwilioError
+from .asgi import send_response
 
 ADMIN_KEY_VARIABLE = "TWILIO_EMULATOR_ADMIN_KEY"
 ADMIN = "admin"
@@ -140,15 +143,22 @@ def viewer_of(request: Request) -> Viewer:
 
 
 def accounts_of(request: Request, scope: str) -> list[str]:
-    """The account SIDs a session scope opens."""
-    emulator = request.app.state.service.emulator
-    if scope == LAB or scope == ADMIN:
-        return [account.sid for account in emulator.accounts()]
-    if scope.startswith(LEARNER):
-        learner = next((one for one in emulator.learners()
-                        if str(one.number) == scope[len(LEARNER):]), None)
-        return [learner.trial.sid, learner.upgraded.sid] if learner else []
-    return []
+    """The account SIDs a session scope opens (the instructor's opens all: none to list)."""
+    if scope == LAB:
+        return [account.sid for account in seed.ACCOUNTS]
+    learner = learner_of(request, scope)
+    return [learner.trial.sid, learner.upgraded.sid] if learner else []
+
+
+def learner_of(request: Request, scope: str | None) -> seed.Learner | None:
+    """The learner a `learner:<n>` session scope stands for, else None."""
+    number = (scope or "").removeprefix(LEARNER)
+    if number == scope or not number.isdigit() or int(number) < 1:
+        return None
+    try:
+        return request.app.state.service.emulator.directory.learner(int(number))
+    except IndexError:  # a number no learner has (yet)
+        return None
 
 
 def require(request: Request, account_sid: str | None = None) -> Viewer:
@@ -182,8 +192,6 @@ def _basic(credential: str) -> tuple[str | None, str | None]:
 
 def access_denied(request: Request, exc: AccessDenied):
     """The app's handler for `AccessDenied`: `{"error": ...}` with its status."""
-    from starlette.responses import JSONResponse
-
     headers = {"WWW-Authenticate": 'Bearer realm="twilio-emulator"'} if exc.status == 401 else None
     return JSONResponse({"error": str(exc)}, status_code=exc.status, headers=headers)
 
@@ -207,11 +215,7 @@ class Gate:
         if scope["type"] == "http":
             problem = self.problem(scope)
             if problem:
-                body = json.dumps({"error": problem}).encode()
-                await send({"type": "http.response.start", "status": 403,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
+                await send_response(send, 403, json.dumps({"error": problem}).encode())
                 return
         await self.app(scope, receive, send)
 

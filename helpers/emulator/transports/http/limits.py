@@ -12,6 +12,8 @@ import asyncio
 import json
 import logging
 
+from .asgi import send_response
+
 MAX_BODY_BYTES = 1024 * 1024
 """A create with a 1600-character body and 10 media URLs of 4096 characters is ~45 KB;
 1 MB leaves room for anything a Twilio client sends and bounds what one request costs."""
@@ -36,12 +38,9 @@ def _error(status: int, message: str) -> bytes:
 
 
 async def _answer(send, status: int, message: str) -> None:
-    body = _error(status, message)
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
+    await send_response(send, status, _error(status, message),
+                        [(b"content-type", b"application/json; charset=utf-8"),
+                         (b"connection", b"close")])
 
 
 class RequestLimits:

@@ -15,8 +15,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ...inbox import TEMPLATES
-from ...seed import DEFAULT_TO
-from .auth import LEARNER, viewer_of
+from ...seed import DEFAULT_TO, Learner
+from .auth import LEARNER, learner_of, viewer_of
 from .routes_inbox import sign_in
 from .service import service_of
 
@@ -57,19 +57,17 @@ async def join(request: Request) -> Response:
         answer = RedirectResponse("join", 303)
         sign_in(answer, request, f"{LEARNER}{learner.number}")
         return answer
-    viewer = viewer_of(request)
-    if viewer.scope and viewer.scope.startswith(LEARNER):
-        return credentials(request, viewer.scope[len(LEARNER):])
+    learner = learner_of(request, viewer_of(request).scope)
+    if learner is not None:
+        return credentials(request, learner)
     code = request.query_params.get("code", "")
     if not keys.is_join_code(code):
         return page("Wrong join code", "<p>Ask the instructor for the room's join link.</p>", 403)
     return page("Join the room", name_form(code))
 
 
-def credentials(request: Request, number: str) -> Response:
+def credentials(request: Request, learner: Learner) -> Response:
     """The learner's own accounts, as `.env` lines."""
-    emulator = service_of(request).emulator
-    learner = next(one for one in emulator.learners() if str(one.number) == number)
     trial, upgraded = learner.trial, learner.upgraded
     server = str(request.base_url).rstrip("/")
     env = "\n".join([

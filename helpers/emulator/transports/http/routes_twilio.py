@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl
 
 from ...runtime.chaos import ChaosTimeout
 from ..remote import API_VERSION_PREFIX, OTHER_HOSTS_PREFIX, twilio_url
+from .asgi import send_response
 
 METHODS = frozenset({"GET", "POST", "DELETE"})
 
@@ -33,10 +34,11 @@ class TwilioApi:
             await self.app(scope, receive, send)
             return
         if scope["method"] not in METHODS:
-            await _answer(send, 405, b"Method Not Allowed", [(b"content-type", b"text/plain")])
+            await send_response(send, 405, b"Method Not Allowed",
+                                [(b"content-type", b"text/plain")])
             return
         status, body, headers = await self.handle(scope, await _body(receive), path)
-        await _answer(send, status, body, [
+        await send_response(send, status, body, [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in headers.items() if name.lower() != "content-length"])
 
@@ -77,9 +79,3 @@ async def _body(receive) -> bytes:
         chunks.append(message.get("body", b""))
         more = message.get("more_body", False)
     return b"".join(chunks)
-
-
-async def _answer(send, status: int, body: bytes, headers: list) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
