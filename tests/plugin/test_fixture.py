@@ -62,12 +62,12 @@ def test_a_refused_number_is_twilios_error(twilio_emulator, app_env):
 def test_a_429_is_retried_by_the_app(twilio_emulator, app_env):
     twilio_emulator.chaos(p429=1.0, requests=1)  # the next request only
 
-    message = send_reminder(CUSTOMER, "again")
+    message = send_reminder(CUSTOMER, "again", wait=twilio_emulator.advance)
 
     assert [m.sid for m in twilio_emulator.outbox()] == [message.sid]
     twilio_emulator.chaos(p429=1.0)
     with pytest.raises(TwilioRestException) as busy:
-        send_reminder(CUSTOMER, "always busy")
+        send_reminder(CUSTOMER, "always busy", wait=twilio_emulator.advance)
     assert (busy.value.status, busy.value.code) == (429, 20429)
     assert len(twilio_emulator.outbox()) == 1
     with pytest.raises(ValueError, match="1 or more"):
