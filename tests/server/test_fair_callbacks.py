@@ -15,7 +15,6 @@ import requests
 from helpers.emulator.runtime.callbacks import CallbackDispatcher, deliver_due_callbacks
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, TRIAL, UPGRADED
 from tests.instructor import BEARER
-from tests.polling import wait_until
 
 from .conftest import client_for, start_server
 
@@ -32,7 +31,7 @@ class StalledServer:
     def __init__(self):
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._held: list[socket.socket] = []
-        self.accepted = 0
+        self.accepted = threading.Event()  # set at its first connection
         self._closed = False
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -46,7 +45,7 @@ class StalledServer:
                 connection, _ = self._listener.accept()
             except OSError:
                 return
-            self.accepted += 1
+            self.accepted.set()
             self._held.append(connection)  # read nothing, answer nothing
 
     def close(self) -> None:
@@ -90,7 +89,7 @@ def test_a_stalled_callback_url_delays_neither_another_account_nor_the_inbox(
             trial.messages.create(body="stuck", from_=DEFAULT_FROM, to=DEFAULT_TO,
                                   status_callback=stalled.url)
         server.admin.post(f"{server.url}/_emulator/clock", json={"advance": 2}, timeout=5)
-        wait_until(lambda: stalled.accepted, timeout=FAIR)  # its first POST hangs now
+        assert stalled.accepted.wait(FAIR), "no callback POST reached the stalled URL"
 
         started = time.monotonic()
         sid = client_for(server, UPGRADED).messages.create(

@@ -17,7 +17,6 @@ from helpers.emulator import Emulator
 from helpers.emulator.transports.http.auth import Keys
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from tests.instructor import ADMIN_KEY
-from tests.polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 LEARNERS = 3
@@ -34,7 +33,8 @@ def join(url: str, name: str) -> dict[str, str]:
     return dict(line.split("=", 1) for line in env.splitlines())
 
 
-def send_until_gone(url: str, learner: dict[str, str], acknowledged: list[str]) -> None:
+def send_until_gone(url: str, learner: dict[str, str], acknowledged: list[str],
+                    enough: threading.Event) -> None:
     client = Client(learner["TWILIO_ACCOUNT_SID"], learner["TWILIO_AUTH_TOKEN"],
                     http_client=EmulatorServerHttpClient(url, timeout=5))
     n = 0
@@ -45,6 +45,8 @@ def send_until_gone(url: str, learner: dict[str, str], acknowledged: list[str]) 
         except Exception:  # the server is gone (killed): what was acknowledged is counted
             return
         acknowledged.append(sent.sid)
+        if len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL:
+            enough.set()
         n += 1
 
 
@@ -59,12 +61,13 @@ def test_sigkill_under_load_loses_nothing_acknowledged(tmp_path):
         url = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline()).group(0)
         learners = [join(url, f"Learner {n}") for n in range(LEARNERS)]
         acknowledged: list[str] = []
-        senders = [threading.Thread(target=send_until_gone, args=(url, learner, acknowledged))
+        enough = threading.Event()
+        senders = [threading.Thread(target=send_until_gone,
+                                    args=(url, learner, acknowledged, enough))
                    for learner in learners for _ in range(SENDERS_EACH)]
         for sender in senders:
             sender.start()
-        wait_until(lambda: len(acknowledged) >= ACKNOWLEDGED_BEFORE_KILL, 60,
-                   f"{ACKNOWLEDGED_BEFORE_KILL} acknowledged creates")
+        assert enough.wait(60), f"not {ACKNOWLEDGED_BEFORE_KILL} acknowledged creates in 60 s"
         process.send_signal(signal.SIGKILL)
         process.wait(10)
         for sender in senders:
