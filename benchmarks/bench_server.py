@@ -1,6 +1,6 @@
 """The emulator server against a fixed-response floor, measured in one run (issue 16).
 
-    .venv/bin/python benchmarks/bench_server.py [--creates 500] [--seconds 10]
+    .venv/bin/python benchmarks/bench_server.py [--creates 2000] [--rounds 3] [--seconds 10]
         [--rss-creates 100000]
 
 Both servers run as their own processes on this machine: the floor is Python's `http.server`
@@ -8,7 +8,10 @@ answering every request with one fixed Message JSON (no parsing, no state); the 
 `python -m helpers.emulator serve` on a throwaway state file, with its authentication and limits
 on, exactly as a room meets it. Printed, each as a ratio to the floor's figure in this run:
 
-- sequential creates through twilio-python (one client, one connection, as a notebook sends);
+- sequential creates through twilio-python (one client, one connection, as a notebook sends),
+  in `--rounds` alternating rounds (floor, emulator, floor, ...), so a moment of noise on the
+  machine weighs on both; each round is long enough to include the emulator's own log
+  checkpoints (state/checkpoints.py);
 - wrk, 2 threads and 8 connections POSTing a create (needs `wrk`: `apt install wrk`), with
   the count of non-2xx answers;
 - the emulator's RSS after `--rss-creates` creates.
@@ -94,14 +97,20 @@ def client_for(url: str) -> Client:
     return Client(UPGRADED.sid, UPGRADED.auth_token, http_client=EmulatorServerHttpClient(url))
 
 
-def sequential(url: str, creates: int) -> float:
-    """Creates per second through twilio-python, one after another."""
-    client = client_for(url)
-    client.messages.create(body="warm up", from_=SHORT_CODE, to=DEFAULT_TO)
-    started = time.perf_counter()
-    for _ in range(creates):
-        client.messages.create(body="bench", from_=SHORT_CODE, to=DEFAULT_TO)
-    return creates / (time.perf_counter() - started)
+def sequential(urls: list[str], creates: int, rounds: int) -> list[float]:
+    """Creates per second through twilio-python, one after another, for each of `urls`:
+    `rounds` rounds of `creates`, the targets taking turns."""
+    clients = [client_for(url) for url in urls]
+    elapsed = [0.0] * len(urls)
+    for client in clients:
+        client.messages.create(body="warm up", from_=SHORT_CODE, to=DEFAULT_TO)
+    for _ in range(rounds):
+        for index, client in enumerate(clients):
+            started = time.perf_counter()
+            for _ in range(creates):
+                client.messages.create(body="bench", from_=SHORT_CODE, to=DEFAULT_TO)
+            elapsed[index] += time.perf_counter() - started
+    return [creates * rounds / seconds for seconds in elapsed]
 
 
 def wrk(url: str, seconds: float, folder: Path) -> tuple[float, int, int]:
@@ -126,7 +135,8 @@ def start(command: list[str], port: int, env: dict | None = None) -> subprocess.
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--creates", type=int, default=500, help="sequential creates")
+    parser.add_argument("--creates", type=int, default=2000, help="sequential creates a round")
+    parser.add_argument("--rounds", type=int, default=3, help="sequential rounds each")
     parser.add_argument("--seconds", type=float, default=10, help="each wrk run")
     parser.add_argument("--rss-creates", type=int, default=100_000,
                         help="creates before the emulator's memory is read (0: skip)")
@@ -149,8 +159,8 @@ def main() -> None:
             processes.append(start([sys.executable, "-c", FLOOR, str(floor_port), fixed],
                                    floor_port))
             floor_url = f"http://127.0.0.1:{floor_port}"
-            figures = {"sequential": (sequential(floor_url, args.creates),
-                                      sequential(emulator_url, args.creates))}
+            figures = {"sequential": tuple(sequential([floor_url, emulator_url], args.creates,
+                                                      args.rounds))}
             if has_wrk:
                 floor_rate = wrk(floor_url, args.seconds, folder)[0]
                 rate, total, bad = wrk(emulator_url, args.seconds, folder)

@@ -19,12 +19,14 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@lru_cache(maxsize=4096)
 def rfc2822(timestamp: float | None) -> str | None:
     """``Mon, 06 Jan 2025 15:00:00 +0000``, the date format of the 2010-04-01 API."""
-    if timestamp is None:
-        return None
-    t = time.gmtime(timestamp)
+    return None if timestamp is None else _rfc2822_second(int(timestamp))
+
+
+@lru_cache(maxsize=4096)
+def _rfc2822_second(second: int) -> str:
+    t = time.gmtime(second)
     return (
         f"{_DAYS[t.tm_wday]}, {t.tm_mday:02d} {_MONTHS[t.tm_mon - 1]} {t.tm_year} "
         f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000"

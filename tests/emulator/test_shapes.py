@@ -1,12 +1,16 @@
 """A Message's to_dict() is Twilio's JSON object for it, and its fast path to_json() writes
-exactly json.dumps(to_dict()), whatever the stored fields hold."""
+exactly json.dumps(to_dict()), whatever the stored fields hold; dates are written as the
+standard library writes them."""
 
 import json
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.emulator import fastjson
+from helpers.emulator.api.routing import http_date
 from helpers.emulator.resources import Message, rfc2822
 
 TEXT = st.text(max_size=200)
@@ -39,3 +43,14 @@ def test_message_json_is_twilios_shape(message):
                                   is not None else None)
     assert shape["uri"] == f"/2010-04-01/Accounts/{message.account_sid}/Messages/{message.sid}.json"
     assert list(shape) == sorted(shape)  # Twilio's keys, in its order
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(DATE)
+def test_dates_read_as_the_standard_library_writes_them(timestamp):
+    """The cached formatters (one entry per second) against email.utils, in the JSON
+    (RFC 2822, `+0000`) and in the `Date` header (RFC 7231, `GMT`): the second a moment
+    falls in (1.9999995 is still second 1, where datetime would round up)."""
+    moment = datetime.fromtimestamp(int(timestamp), UTC)
+    assert rfc2822(timestamp) == format_datetime(moment)
+    assert http_date(timestamp) == format_datetime(moment, usegmt=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
-from email.utils import format_datetime
 from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import parse_qsl, urlsplit
@@ -20,6 +18,7 @@ from helpers.facts import DETAILS
 
 from .. import fastjson, seed
 from ..errors import TwilioError
+from ..resources import rfc2822
 from ..rules.accounts import Directory
 from ..rules.timeline import apply_due
 from ..state.store import Store
@@ -115,7 +114,7 @@ def _route(method: str, url: str) -> Route:
 
 def http_date(now: float) -> str:
     """``now`` as an HTTP ``Date`` header (RFC 7231: ``Mon, 06 Jan 2025 15:00:00 GMT``)."""
-    return format_datetime(datetime.fromtimestamp(now, UTC), usegmt=True)
+    return rfc2822(now).replace("+0000", "GMT")
 
 
 def _render(status: int, payload: dict | str | None,

@@ -31,12 +31,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from operator import attrgetter
 from typing import Protocol
 
 from .. import fastjson
 from ..resources import Media, Message, Step
+from .checkpoints import WRITER_PAGES, Checkpointer
 from .schema import (
     ATTEMPT_COLUMNS,
     FILE_VERSION,
@@ -53,6 +54,12 @@ from .schema import (
 _MESSAGE_VALUES = attrgetter(*MESSAGE_COLUMNS[:-2])  # a Message's columns up to the timeline
 _MEDIA_VALUES = attrgetter("seq", "sid", "message_sid", "account_sid", "content_type", "url",
                            "date_created")
+
+
+PAGE_SIZE = 1024
+"""Bytes per page of a new state file. A create changes about five pages (its row, the
+due-time index, the row counter, its sender's queue); each is written whole to the log,
+so 1 KiB pages write a quarter of the bytes 4 KiB ones do, for the same reads (measured)."""
 
 
 class StateFileError(RuntimeError):
@@ -195,6 +202,7 @@ class SqliteStore(Store):
         self.db = sqlite3.connect(path, check_same_thread=False, isolation_level=None,
                                   timeout=30.0)
         self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")  # new files only; kept once made
         if self.shared:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -206,6 +214,7 @@ class SqliteStore(Store):
         self._next_due: float | None = None
         self._in_transaction = False
         self._offset = 0.0  # the clock offset as of the last sync (see get_offset)
+        self._checkpointer: Checkpointer | None = None
 
     def _create_or_check(self) -> None:
         """Make the tables in a new file; refuse a file of another version (see the top)."""
@@ -243,6 +252,8 @@ class SqliteStore(Store):
                 if committed:
                     try:
                         self.db.execute("COMMIT")
+                        if self._checkpointer is not None:
+                            self._checkpointer.wrote()
                         return
                     except BaseException:
                         self.db.execute("ROLLBACK")
@@ -536,6 +547,25 @@ class SqliteStore(Store):
         with self.lock:
             data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
             return data_version, self.db.total_changes
+
+    @contextmanager
+    def checkpoints_in_background(self, writer_pages: int = WRITER_PAGES):
+        """Inside: a thread checkpoints the log after commits, and this connection only at
+        `writer_pages` (see checkpoints.py). Yields the `Checkpointer` (None in memory)."""
+        if not self.shared:
+            yield None
+            return
+        checkpointer = Checkpointer(self.path).start()
+        with self.lock:
+            self.db.execute(f"PRAGMA wal_autocheckpoint={int(writer_pages)}")
+            self._checkpointer = checkpointer
+        try:
+            yield checkpointer
+        finally:
+            with self.lock:
+                self._checkpointer = None
+                self.db.execute("PRAGMA wal_autocheckpoint=1000")  # sqlite's default
+            checkpointer.stop()
 
     def close(self) -> None:
         self.db.close()

@@ -36,7 +36,8 @@ def create_app(emulator, admin_key: str, *, room: bool = False,
     async def lifespan(app):
         task = asyncio.create_task(service.run())
         try:
-            yield
+            with emulator.store.checkpoints_in_background():  # requests never wait on syncs
+                yield
         finally:
             task.cancel()
 
