@@ -1,6 +1,6 @@
 """The emulator server against a fixed-response floor, measured in one run (issue 16).
 
-    .venv/bin/python benchmarks/bench_server.py [--creates 2000] [--rounds 3] [--seconds 10]
+    .venv/bin/python benchmarks/bench_server.py [--creates 600] [--rounds 10] [--seconds 10]
         [--rss-creates 100000]
 
 Both servers run as their own processes on this machine: the floor is Python's `http.server`
@@ -9,9 +9,9 @@ answering every request with one fixed Message JSON (no parsing, no state); the 
 on, exactly as a room meets it. Printed, each as a ratio to the floor's figure in this run:
 
 - sequential creates through twilio-python (one client, one connection, as a notebook sends),
-  in `--rounds` alternating rounds (floor, emulator, floor, ...), so a moment of noise on the
-  machine weighs on both; each round is long enough to include the emulator's own log
-  checkpoints (state/checkpoints.py);
+  in `--rounds` short alternating rounds (floor, emulator, floor, ...), so a moment of noise
+  on the machine weighs on both; the emulator's creates in all add up to several of its own
+  log checkpoints (state/checkpoints.py), which they pay for;
 - wrk, 2 threads and 8 connections POSTing a create (needs `wrk`: `apt install wrk`), with
   the count of non-2xx answers;
 - the emulator's RSS after `--rss-creates` creates.
@@ -135,8 +135,8 @@ def start(command: list[str], port: int, env: dict | None = None) -> subprocess.
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--creates", type=int, default=2000, help="sequential creates a round")
-    parser.add_argument("--rounds", type=int, default=3, help="sequential rounds each")
+    parser.add_argument("--creates", type=int, default=600, help="sequential creates a round")
+    parser.add_argument("--rounds", type=int, default=10, help="sequential rounds each")
     parser.add_argument("--seconds", type=float, default=10, help="each wrk run")
     parser.add_argument("--rss-creates", type=int, default=100_000,
                         help="creates before the emulator's memory is read (0: skip)")
