@@ -8,7 +8,7 @@
 - `routes_room.py`: room mode's join page.
 - `asgi.py`: `send_response`, for the middlewares that answer before any route.
 - `admin_input.py`: `AdminInputError` (a 400 saying what to send) and `json_body`.
-- `limits.py`: `RequestLimits`, the middleware bounding each body (1 MB, 10 s) first.
+- `limits.py`: `RequestLimits`, the middleware bounding each body (1 MB) first.
 - `service.py`: `EmulatorService`, the state the routes share (callbacks, live updates).
 (uvicorn itself runs through `helpers/webserver.py`, shared with the status receiver.)
 """

@@ -1,11 +1,12 @@
 """`RequestLimits`: the ASGI middleware that bounds a request before any route sees it.
 
 - the body: at most `MAX_BODY_BYTES` (a declared or a streamed larger one gets a 413 with a
-  Twilio-shaped JSON error), received within `BODY_TIMEOUT` seconds (else a 408);
-- a client that goes away mid-body costs one log line, never a traceback.
+  Twilio-shaped JSON error);
+- a client that goes away mid-body ends the request quietly, never with a traceback.
 
-The route then reads the body from memory. (The request head is bounded before: 16 KB and
-10 s, by `helpers.webserver.BoundedHttpProtocol`.)
+The route then reads the body from memory. The time a request may take, head and body, is
+bounded before, with the head's size, by `helpers.webserver.BoundedHttpProtocol` (10 s, then
+a 408 for a late body; it logs the late and the vanished clients).
 """
 
 import asyncio
@@ -17,9 +18,6 @@ from .asgi import send_response
 MAX_BODY_BYTES = 1024 * 1024
 """A create with a 1600-character body and 10 media URLs of 4096 characters is ~45 KB;
 1 MB leaves room for anything a Twilio client sends and bounds what one request costs."""
-
-BODY_TIMEOUT = 10.0
-"""Seconds to receive a body once the head has arrived (a real one takes milliseconds)."""
 
 log = logging.getLogger(__name__)
 
@@ -44,20 +42,15 @@ async def _answer(send, status: int, message: str) -> None:
 
 
 class RequestLimits:
-    """Bound every HTTP request's body (size and time) before the app does any work."""
+    """Bound every HTTP request's body before the app does any work."""
 
-    def __init__(self, app, max_body: int | None = None, body_timeout: float | None = None):
+    def __init__(self, app, max_body: int | None = None):
         self.app = app
         self._max_body = max_body
-        self._body_timeout = body_timeout
 
     @property
     def max_body(self) -> int:
         return self._max_body or MAX_BODY_BYTES
-
-    @property
-    def body_timeout(self) -> float:
-        return self._body_timeout or BODY_TIMEOUT
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -70,19 +63,11 @@ class RequestLimits:
                     await _answer(send, 413, too_large)
                     return
         try:
-            async with asyncio.timeout(self.body_timeout):  # no task per request
-                body = await self._read(receive)
+            body = await self._read(receive)
         except _TooLarge:
             await _answer(send, 413, too_large)
             return
-        except TimeoutError:
-            log.warning("%s %s: body not received within %g s; answered 408 and closed.",
-                        _client(scope), scope["path"][:80], self.body_timeout)
-            await _answer(send, 408, f"Request body not received within {self.body_timeout:g} s.")
-            return
-        except _Gone:
-            log.warning("%s %s: the client went away before sending its body.",
-                        _client(scope), scope["path"][:80])
+        except _Gone:  # gone, or timed out: the protocol has logged it and answered if it could
             return
         except asyncio.CancelledError:  # the server stops: one line, not a traceback
             log.warning("%s %s: dropped, the server is stopping.", _client(scope),
