@@ -32,7 +32,6 @@ class Checkpointer:
     def __init__(self, path: str, delay: float = 0.05):
         self.path = path
         self.delay = delay
-        self.passes = 0  # checkpoints run so far
         self._wrote = threading.Event()
         self._stop = threading.Event()
         self._idle = threading.Condition()
@@ -72,7 +71,6 @@ class Checkpointer:
                     log.warning("background checkpoint of %s failed: %s", self.path, error)
                 with self._idle:
                     self._checkpointing = False
-                    self.passes += 1
                     self._idle.notify_all()
         finally:
             db.close()
