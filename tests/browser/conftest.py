@@ -10,25 +10,19 @@ with a random token, in emulator mode, with a private Jupyter config directory
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.instructor import ADMIN_KEY
+from tests.waiting import ProcessOutput, ServiceFailed, start_process
 
 from .jupyterlab_ui import JupyterLabUI
-from .services import (
-    EmulatorServer,
-    JupyterLabServer,
-    ServiceFailed,
-    free_port,
-    stop,
-    wait_until_ready,
-)
+from .services import READY_TIMEOUT_S, EmulatorServer, JupyterLabServer, free_port, stop
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -38,12 +32,9 @@ UI_TIMEOUT_MS = 30_000
 expect.set_options(timeout=UI_TIMEOUT_MS)
 
 
-def launch(command: list[str], env: dict, log: Path) -> subprocess.Popen:
+def launch(command: list[str], env: dict, log: Path) -> ProcessOutput:
     """Start `command` from the repo root, its output going to `log`."""
-    with log.open("w") as log_file:
-        return subprocess.Popen(
-            command, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
+    return start_process(command, log, cwd=REPO, env=env)
 
 
 def emulator_command(server: EmulatorServer) -> list[str]:
@@ -112,7 +103,7 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
     )
     emulator_env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
     emulator_env["TWILIO_EMULATOR_ADMIN_KEY"] = ADMIN_KEY
-    processes = [
+    outputs = [
         launch(emulator_command(emulator), emulator_env, ARTIFACTS / "emulator-server.log"),
         launch(
             jupyter_command(lab),
@@ -120,9 +111,10 @@ def services(browser, tmp_path_factory) -> Iterator[tuple[EmulatorServer, Jupyte
             ARTIFACTS / "jupyterlab.log",
         ),
     ]
+    processes = [output.process for output in outputs]
     try:
-        wait_until_ready(processes[0], emulator.ready, ARTIFACTS / "emulator-server.log")
-        wait_until_ready(processes[1], lab.ready, ARTIFACTS / "jupyterlab.log")
+        for output, service in zip(outputs, (emulator, lab), strict=True):
+            output.wait_ready(partial(service.ready, output), READY_TIMEOUT_S)
     except ServiceFailed as failure:
         for process in processes:
             process.terminate()

@@ -1,13 +1,13 @@
 """The processes the browser suite drives: JupyterLab and the emulator server (phone inbox).
 
-Each is a subprocess started the way `make lab` starts it, polled until it answers (bounded),
-and stopped politely before being terminated.
+Each is a subprocess started the way `make lab` starts it, ready once its output says so and it
+answers (tests/waiting.py: checked at each line it prints, bounded), and stopped politely before
+being terminated.
 """
 
 import json
 import socket
 import subprocess
-import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +17,8 @@ from helpers.emulator.transports.http.auth import Keys
 from tests.instructor import ADMIN_KEY, BEARER
 
 READY_TIMEOUT_S = 60
+EMULATOR_READY = "Twilio emulator on"  # serve's banner, printed once its port listens
+LAB_RUNNING = "is running at"  # JupyterLab binds its port just after: it must answer too
 
 
 def free_port() -> int:
@@ -43,25 +45,6 @@ def answers(call: Callable[[], object]) -> bool:
         return False
 
 
-class ServiceFailed(RuntimeError):
-    """A service exited or never answered; the message holds the end of its log."""
-
-
-def wait_until_ready(process: subprocess.Popen, ready: Callable[[], bool], log: Path) -> None:
-    """Poll `ready` until true; raise ServiceFailed if the process exits or the time runs out."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while not ready():
-        if time.monotonic() > deadline:
-            raise ServiceFailed(f"{process.args[:3]} not ready after {READY_TIMEOUT_S}s; see {log}")
-        try:
-            process.wait(timeout=0.2)  # the poll interval, cut short if the process dies
-        except subprocess.TimeoutExpired:
-            continue
-        raise ServiceFailed(
-            f"{process.args[:3]} exited with {process.returncode}:\n{log.read_text()[-3000:]}"
-        )
-
-
 def stop(process: subprocess.Popen, grace_s: float = 20) -> None:
     """Wait for a process asked to stop; terminate it, then kill it, if it does not."""
     for ending in (None, process.terminate, process.kill):
@@ -81,8 +64,8 @@ class EmulatorServer:
     url: str
     db: Path
 
-    def ready(self) -> bool:
-        return answers(lambda: http_json("GET", f"{self.url}/_emulator/health", timeout=2))
+    def ready(self, output) -> bool:
+        return output.said(EMULATOR_READY)
 
     @property
     def inbox_link(self) -> str:
@@ -108,8 +91,8 @@ class JupyterLabServer:
         headers = {"Authorization": f"token {self.token}"}
         return http_json(method, f"{self.url}/api/{path}", headers, timeout)
 
-    def ready(self) -> bool:
-        return answers(lambda: self.api("GET", "status", timeout=2))
+    def ready(self, output) -> bool:
+        return output.said(LAB_RUNNING) and answers(lambda: self.api("GET", "status", timeout=2))
 
     def shut_down_sessions(self) -> None:
         """Shut down every notebook's kernel, as Kernel > Shut Down All Kernels would."""

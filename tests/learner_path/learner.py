@@ -24,14 +24,9 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from tests.browser.services import (
-    EmulatorServer,
-    ServiceFailed,
-    free_port,
-    stop,
-    wait_until_ready,
-)
+from tests.browser.services import READY_TIMEOUT_S, EmulatorServer, free_port, stop
 from tests.instructor import ADMIN_KEY, BEARER
+from tests.waiting import ServiceFailed, start_process
 
 REPO = Path(__file__).resolve().parents[2]
 KERNEL_START_TIMEOUT_S = 60
@@ -64,11 +59,10 @@ class Lab:
                    *(["--room"] if room else [])]
         env = {k: v for k, v in os.environ.items() if not k.startswith("TWILIO_")}
         env["TWILIO_EMULATOR_ADMIN_KEY"] = ADMIN_KEY  # as make lab's saved key
-        with log.open("w") as log_file:
-            process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log_file,
-                                       stderr=subprocess.STDOUT)
+        output = start_process(command, log, cwd=REPO, env=env)
+        process = output.process
         try:
-            wait_until_ready(process, server.ready, log)
+            output.wait_ready(lambda: server.ready(output), READY_TIMEOUT_S)
         except ServiceFailed as failure:
             process.terminate()
             stop(process, grace_s=5)
