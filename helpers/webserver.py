@@ -135,12 +135,23 @@ def listen_fast(listener: socket.socket) -> None:
 
 
 class UvicornServer(uvicorn.Server):
-    """uvicorn that first ends the inbox's event streams, so stopping never waits on open pages."""
+    """uvicorn that tells the emulator's service the ports it serves (status callbacks to them
+    are refused) and, when stopping, first ends the inbox's event streams, so stopping never
+    waits on open pages."""
+
+    @property
+    def _service(self):
+        return getattr(getattr(self.config.app, "state", None), "service", None)
+
+    async def startup(self, sockets=None) -> None:
+        if self._service is not None:
+            for sock in sockets or ():
+                self._service.serving_at(sock.getsockname()[1])
+        await super().startup(sockets=sockets)
 
     async def shutdown(self, sockets=None) -> None:
-        service = getattr(getattr(self.config.app, "state", None), "service", None)
-        if service is not None:
-            service.end_streams()
+        if self._service is not None:
+            self._service.end_streams()
         await super().shutdown(sockets=sockets)
 
 

@@ -45,8 +45,6 @@ class TwilioApi:
     async def handle(self, scope, body: bytes, path: str) -> tuple[int, bytes, dict]:
         service, method = self.service, scope["method"]
         emulator = service.emulator
-        if scope.get("server") and scope["server"][1] is not None:
-            service.serving_at(scope["server"][1])  # callbacks to this address are refused
         if emulator.chaos.latency:
             await asyncio.sleep(emulator.chaos.latency)
         arguments = (method, twilio_url(path),

@@ -21,11 +21,7 @@ log = logging.getLogger(__name__)
 
 def service_of(request: Request) -> "EmulatorService":
     """The service of the app answering `request` (set by `create_app`)."""
-    service = request.app.state.service
-    server = request.scope.get("server")
-    if server and server[1] is not None:  # the address this request reached us at
-        service.serving_at(server[1])
-    return service
+    return request.app.state.service
 
 
 class EmulatorService:
@@ -50,7 +46,8 @@ class EmulatorService:
         return await to_thread.run_sync(function, *args)
 
     def serving_at(self, port: int) -> None:
-        """The server listens on `port`: callbacks to it (on any local address) are refused."""
+        """The server listens on `port` (UvicornServer says so at startup): callbacks to it, on
+        any local address, are refused."""
         self.dispatcher.own_ports.add(port)
 
     def poke(self, callbacks: bool = False) -> None:
