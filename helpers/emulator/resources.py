@@ -33,7 +33,6 @@ def _rfc2822_second(second: int) -> str:
     )
 
 
-@lru_cache(maxsize=4096)
 def _json_date(timestamp: float | None) -> str:
     return "null" if timestamp is None else f'"{rfc2822(timestamp)}"'
 

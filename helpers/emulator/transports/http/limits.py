@@ -41,31 +41,29 @@ async def _answer(send, status: int, message: str) -> None:
                          (b"connection", b"close")])
 
 
+async def _too_large(send) -> None:
+    await _answer(send, 413, f"Request body too large: at most {MAX_BODY_BYTES} bytes.")
+
+
 class RequestLimits:
     """Bound every HTTP request's body before the app does any work."""
 
-    def __init__(self, app, max_body: int | None = None):
+    def __init__(self, app):
         self.app = app
-        self._max_body = max_body
-
-    @property
-    def max_body(self) -> int:
-        return self._max_body or MAX_BODY_BYTES
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = f"Request body too large: at most {self.max_body} bytes."
         for key, value in scope["headers"]:
             if key == b"content-length":
-                if not value.isdigit() or int(value) > self.max_body:
-                    await _answer(send, 413, too_large)
+                if not value.isdigit() or int(value) > MAX_BODY_BYTES:
+                    await _too_large(send)
                     return
         try:
             body = await self._read(receive)
         except _TooLarge:
-            await _answer(send, 413, too_large)
+            await _too_large(send)
             return
         except _Gone:  # gone, or timed out: the protocol has logged it and answered if it could
             return
@@ -92,7 +90,7 @@ class RequestLimits:
                 raise _Gone
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > MAX_BODY_BYTES:
                 raise _TooLarge
             chunks.append(chunk)
             if not message.get("more_body", False):
