@@ -178,15 +178,17 @@ class Emulator:
         """A value that changes whenever the state changes, in this process or another."""
         return self.store.version()
 
-    def pending_callbacks(self) -> list[dict]:
-        """Status callbacks due and not yet delivered: id, message_sid, account_sid, url,
-        params, due_at, and attempts (failed deliveries so far, by any process).
+    def pending_callbacks(self, message_sid: str | None = None) -> list[dict]:
+        """Status callbacks due and not yet delivered (of one message, if given), oldest due
+        first: id, message_sid, account_sid, url, params, due_at, and attempts (failed
+        deliveries so far, by any process).
 
         Includes claims whose lease (``rules.callbacks.CLAIM_LEASE`` wall-clock seconds) ran out.
         """
         self.apply_due()
         with self.store.lock:
-            return callbacks.pending(self.store, self.clock.timestamp(), self.wall_clock())
+            return callbacks.pending(self.store, self.clock.timestamp(), self.wall_clock(),
+                                     message_sid)
 
     def callbacks_in_flight(self) -> int:
         """Callbacks being delivered right now, by this process or another sharing the state."""

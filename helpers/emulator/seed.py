@@ -256,7 +256,8 @@ class Learner:
     created: float
 
 
-def _derived_sid(prefix: str, text: str) -> str:
+def derived_sid(prefix: str, text: str) -> str:
+    """A SID (`prefix` and 32 hex digits) that `text` always gives: the same across runs."""
     return prefix + hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -269,13 +270,13 @@ def _learner_account(n: int, name: str, sid: str, token: str, trial: bool) -> Ac
     phones = (*long_codes, f"+1{toll_free}{line}0", f"{short_code}{n:05d}",
               f"+1{area}{line}3", f"+1{area}{line}4")
     numbers = _numbers(f"Learner {n} {kind}", long_codes, *phones[2:],
-                       [_derived_sid("PN" if phone.startswith("+") else "SC", phone)
+                       [derived_sid("PN" if phone.startswith("+") else "SC", phone)
                         for phone in phones])
     return Account(
         sid=sid, auth_token=token, friendly_name=f"{name} ({kind}, learner {n})",
         type="Trial" if trial else "Full", numbers=numbers,
         messaging_service=MessagingService(
-            _derived_sid("MG", sid), f"Learner {n} {kind} Messaging Service", numbers[:3]),
+            derived_sid("MG", sid), f"Learner {n} {kind} Messaging Service", numbers[:3]),
         verified=(TRIAL if trial else UPGRADED).verified,
     )
 

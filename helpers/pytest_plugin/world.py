@@ -17,7 +17,6 @@ accounts, the room's learners and what the test adds with ``add_account()``.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -38,10 +37,6 @@ MAX_SID_TEXT = 64  # an Account SID is 34 characters; longer is no account worth
 
 
 # -- the accounts of the code under test -------------------------------------------------
-def _sid(prefix: str, text: str) -> str:
-    return prefix + hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
 def phone_number(raw: str) -> seed.PhoneNumber | None:
     """The number an account owns when it sends From ``raw``: a phone number (E.164; a
     toll-free one paced like Twilio's toll-free numbers) or a short code; else None."""
@@ -51,7 +46,7 @@ def phone_number(raw: str) -> seed.PhoneNumber | None:
         return None
     number = parsed[0] if parsed else text
     kind = sender_kind(number)  # 'long code', 'toll-free' or 'short code'
-    return seed.PhoneNumber(number, _sid("SC" if parsed is None else "PN", number),
+    return seed.PhoneNumber(number, seed.derived_sid("SC" if parsed is None else "PN", number),
                             kind.replace(" ", "_").replace("-", "_"),
                             f"{number} (your app's {kind})", voice=parsed is not None,
                             mps=SENDER_MPS[kind])
@@ -291,11 +286,7 @@ class TwilioEmulator:
         """Every status callback due so far (by the emulator's clock), oldest first, as
         Twilio would POST it, captured without any server: nothing is POSTed."""
         with self._lock:
-            while True:
-                due = self.emulator.pending_callbacks()
-                if not due:
-                    break
-                callback = min(due, key=lambda c: (c["due_at"], c["id"]))
+            for callback in self.emulator.pending_callbacks():  # oldest due first
                 if not self.emulator.claim_callback(callback["id"]):
                     break
                 params = {name: str(value) for name, value in callback["params"].items()}

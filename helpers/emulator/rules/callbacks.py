@@ -44,9 +44,11 @@ def record(store: Store, message: Message, at: float) -> None:
     store.insert_callback(message.sid, message.account_sid, url, params, at)
 
 
-def pending(store: Store, now: float, wall_now: float) -> list[dict]:
-    """Callbacks due by ``now``, with claims whose lease ran out by ``wall_now``."""
-    return store.pending_callbacks(now, wall_now - CLAIM_LEASE)
+def pending(store: Store, now: float, wall_now: float,
+            message_sid: str | None = None) -> list[dict]:
+    """Callbacks due by ``now`` (of one message if given), with claims whose lease ran out
+    by ``wall_now``."""
+    return store.pending_callbacks(now, wall_now - CLAIM_LEASE, message_sid)
 
 
 def in_flight(store: Store, wall_now: float) -> int:

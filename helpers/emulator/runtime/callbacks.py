@@ -140,10 +140,10 @@ class CallbackDispatcher:
         made: list[dict] = []
         try:
             while True:
-                callback = next((c for c in self.emulator.pending_callbacks()
-                                 if c["message_sid"] == message_sid), None)
-                if callback is None or not self.emulator.claim_callback(callback["id"]):
+                due = self.emulator.pending_callbacks(message_sid)
+                if not due or not self.emulator.claim_callback(due[0]["id"]):
                     return made
+                callback = due[0]
                 made.append(self._attempt(callback))
         except Exception:
             log.exception("delivering the status callbacks of %s failed", message_sid)

@@ -137,9 +137,11 @@ class Store(Protocol):
                         due_at: float) -> None:
         """Queue a status callback (pending), due at ``due_at``."""
 
-    def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
-        """Pending callbacks due by ``now``, and claims made before ``stale_before``, each
-        with ``message_failures``: failed attempts so far at all callbacks of its message."""
+    def pending_callbacks(self, now: float, stale_before: float,
+                          message_sid: str | None = None) -> list[dict]:
+        """Pending callbacks due by ``now``, and claims made before ``stale_before`` (of
+        ``message_sid`` only, if given), oldest due first, each with ``message_failures``:
+        failed attempts so far at all callbacks of its message."""
 
     def callbacks_in_flight(self, stale_before: float) -> int:
         """How many callbacks are claimed (by any process) since ``stale_before``."""
@@ -425,15 +427,17 @@ class SqliteStore(Store):
             (message_sid, account_sid, url, fastjson.dumps(params), due_at),
         )
 
-    def pending_callbacks(self, now: float, stale_before: float) -> list[dict]:
+    def pending_callbacks(self, now: float, stale_before: float,
+                          message_sid: str | None = None) -> list[dict]:
         rows = self.db.execute(
             "SELECT id, message_sid, account_sid, url, params, due_at, attempts,"
             " (SELECT SUM(CASE sibling.state WHEN 'delivered' THEN sibling.attempts - 1"
             "   ELSE sibling.attempts END) FROM callbacks AS sibling"
             "  WHERE sibling.message_sid = callbacks.message_sid) AS message_failures"
-            " FROM callbacks WHERE (state = 'pending' AND due_at <= ?)"
-            " OR (state = 'sending' AND claimed_at <= ?) ORDER BY due_at, id",
-            (now, stale_before),
+            " FROM callbacks WHERE ((state = 'pending' AND due_at <= ?)"
+            " OR (state = 'sending' AND claimed_at <= ?)) AND (? IS NULL OR message_sid = ?)"
+            " ORDER BY due_at, id",
+            (now, stale_before, message_sid, message_sid),
         ).fetchall()
         return [dict(row, params=json.loads(row["params"])) for row in rows]
 
