@@ -12,7 +12,7 @@ from starlette.routing import Route
 from helpers.facts import MAX_BODY, MAX_MEDIA
 
 from ...api.forms import MAX_NUMBER_TEXT, MAX_URL
-from ...inbox.view import conversations
+from ...inbox.view import accounts, conversations
 from ...runtime.chaos import MAX_LATENCY
 from ...state.clock import MAX_ADVANCE
 from .admin_input import AdminInputError, json_body
@@ -34,9 +34,8 @@ async def session(request: Request) -> Response:
     viewer = viewer_of(request)
     if viewer is NOBODY:
         require(request)  # the 401 saying how to sign in
-    emulator = service_of(request).emulator
-    listed = [{"sid": a.sid, "friendly_name": a.friendly_name, "type": a.type}
-              for a in emulator.accounts() if viewer.may_see(a.sid)]
+    listed = [account for account in accounts(service_of(request).emulator)
+              if viewer.may_see(account["sid"])]
     csrf = request.app.state.keys.csrf(viewer.scope) if viewer.scope else None
     return JSONResponse({"instructor": viewer.admin, "accounts": listed, "csrf": csrf})
 

@@ -47,11 +47,10 @@ async def join(request: Request) -> Response:
             form = {}
         code = form.get("code", "")
         if not keys.is_join_code(code):
-            return page("Wrong join code", "<p>Ask the instructor for the room's join link.</p>",
-                        403)
+            return wrong_code()
+        service = service_of(request)
         try:
-            learner = await service_of(request).call(
-                service_of(request).emulator.add_learner, form.get("name", ""))
+            learner = await service.call(service.emulator.add_learner, form.get("name", ""))
         except ValueError as problem:
             return page("Join the room", name_form(code, str(problem)), 400)
         answer = RedirectResponse("join", 303)
@@ -62,8 +61,12 @@ async def join(request: Request) -> Response:
         return credentials(request, learner)
     code = request.query_params.get("code", "")
     if not keys.is_join_code(code):
-        return page("Wrong join code", "<p>Ask the instructor for the room's join link.</p>", 403)
+        return wrong_code()
     return page("Join the room", name_form(code))
+
+
+def wrong_code() -> Response:
+    return page("Wrong join code", "<p>Ask the instructor for the room's join link.</p>", 403)
 
 
 def credentials(request: Request, learner: Learner) -> Response:
