@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.emulator.transports.http.auth import Keys
-from tests.instructor import ADMIN_KEY, BEARER
+from tests.instructor import BEARER, KEYS
 
 READY_TIMEOUT_S = 60
 EMULATOR_READY = "Twilio emulator on"  # serve's banner, printed once its port listens
@@ -70,7 +69,7 @@ class EmulatorServer:
     @property
     def inbox_link(self) -> str:
         """The inbox's address as `make lab` prints it: signed in to the seeded accounts."""
-        return f"{self.url}/inbox?token={Keys(ADMIN_KEY).lab_token}"
+        return f"{self.url}/inbox?token={KEYS.lab_token}"
 
     def messages(self) -> list[dict]:
         """Every message in the shared state, oldest first (the admin API, instructor key)."""

@@ -28,7 +28,6 @@ Executed notebooks are saved under test-artifacts/room-learner/.
 from __future__ import annotations
 
 import copy
-import html
 import os
 import re
 from dataclasses import dataclass, field
@@ -36,13 +35,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import requests
 from twilio.rest import Client
 
 from helpers.emulator import seed
-from helpers.emulator.transports.http.auth import Keys
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
-from tests.instructor import ADMIN_KEY, admin_session
+from tests.instructor import admin_session, env_of, join_room
 
 from .learner import REPO, CellRun, Lab, LearnerPathError, run_notebook
 from .test_learner_path import mismatch, pause_schedule
@@ -83,16 +80,9 @@ class RoomLearner:
 
 def join(url: str, name: str) -> RoomLearner:
     """`name` opens the room's join link in a browser and sends the form (tests/server's way)."""
-    browser = requests.Session()
-    browser.trust_env = False  # a local server: never through an HTTP(S)_PROXY
-    code = Keys(ADMIN_KEY).join_code
-    form = browser.get(f"{url}/join", params={"code": code}, timeout=10)
-    assert form.ok, form.text
-    page = browser.post(f"{url}/join", data={"code": code, "name": name}, timeout=10)
-    assert page.ok and page.history and page.history[0].status_code == 303, page.text
-    lines = html.unescape(re.search(r'<pre id="env">(.*?)</pre>', page.text, re.S).group(1))
-    env = dict(line.split("=", 1) for line in lines.splitlines())
-    return RoomLearner(name, env, page.text)
+    _, _, page = join_room(url, name)
+    assert page.history and page.history[0].status_code == 303, page.text
+    return RoomLearner(name, env_of(page.text), page.text)
 
 
 def server_view(url: str, sid: str, token: str) -> tuple[str, list[tuple[str, str, str]],

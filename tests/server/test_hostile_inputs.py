@@ -19,8 +19,7 @@ import psutil
 import pytest
 
 from helpers.emulator.seed import DEFAULT_TO, TRIAL, UPGRADED
-from helpers.emulator.transports.http.auth import Keys
-from tests.instructor import ADMIN_KEY, BEARER
+from tests.instructor import ADMIN_KEY, BEARER, KEYS
 
 pytestmark = pytest.mark.xdist_group("hostile")  # alone on a worker: it measures memory
 
@@ -146,7 +145,7 @@ def credentials(rng: random.Random) -> dict:
     return rng.choice([dict(BEARER), dict(BEARER), dict(BEARER), {},
                        {"Authorization": f"Bearer {junk(rng)}"},
                        {"Authorization": f"Basic {junk(rng)}"},
-                       {"Cookie": f"{Keys(ADMIN_KEY).cookie}={junk(rng, 300)}"},
+                       {"Cookie": f"{KEYS.cookie}={junk(rng, 300)}"},
                        {"Origin": f"http://{junk(rng)}", **BEARER},
                        {"Host": junk(rng, 30)}])
 
@@ -162,7 +161,7 @@ def inbox_request(rng: random.Random) -> dict:
     request = {"method": rng.choice(["GET", "GET", "POST", "HEAD"]), "url": path,
                "params": params, "headers": credentials(rng)}
     if path == "/join" and request["method"] == "POST":
-        code = Keys(ADMIN_KEY).join_code if rng.random() < 0.5 else junk(rng, 12)
+        code = KEYS.join_code if rng.random() < 0.5 else junk(rng, 12)
         request["content"] = urlencode({"code": code, "name": junk(rng, 60)}).encode()
     return request
 

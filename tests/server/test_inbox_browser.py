@@ -22,9 +22,8 @@ from helpers.emulator.seed import (
 )
 from helpers.emulator.state.clock import Clock
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.auth import Keys
 from helpers.webserver import BackgroundServer
-from tests.instructor import ADMIN_KEY
+from tests.instructor import ADMIN_KEY, KEYS
 
 from .conftest import client_for
 
@@ -35,7 +34,7 @@ NO_OFFLINE_COPY = "https://c1.staticflickr.com/3/2899/14341091933_1e92e62d12_b.j
 KEPT = "Body redacted at Twilio — the phone still shows what it received"
 UNKNOWN = "Body redacted at Twilio — the text was deleted before this inbox saw it"
 
-LAB_TOKEN = Keys(ADMIN_KEY).lab_token
+LAB_TOKEN = KEYS.lab_token
 expect.set_options(timeout=15_000)
 
 

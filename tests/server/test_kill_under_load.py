@@ -10,13 +10,11 @@ import threading
 from pathlib import Path
 
 import pytest
-import requests
 from twilio.rest import Client
 
 from helpers.emulator import Emulator
-from helpers.emulator.transports.http.auth import Keys
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
-from tests.instructor import ADMIN_KEY
+from tests.instructor import ADMIN_KEY, env_of, join_room
 
 REPO = Path(__file__).resolve().parents[2]
 LEARNERS = 3
@@ -27,10 +25,7 @@ pytestmark = pytest.mark.xdist_group("kill_under_load")
 
 
 def join(url: str, name: str) -> dict[str, str]:
-    page = requests.post(f"{url}/join", data={"code": Keys(ADMIN_KEY).join_code, "name": name},
-                         timeout=10)
-    env = re.search(r'<pre id="env">(.*?)</pre>', page.text, re.S).group(1)
-    return dict(line.split("=", 1) for line in env.splitlines())
+    return env_of(join_room(url, name)[2].text)
 
 
 def send_until_gone(url: str, learner: dict[str, str], acknowledged: list[str],

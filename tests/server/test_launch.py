@@ -22,7 +22,7 @@ from helpers.emulator.seed import TRIAL, UPGRADED
 from helpers.emulator.transports.http.app import create_app
 from helpers.emulator.transports.http.auth import Keys
 from helpers.webserver import BackgroundServer
-from tests.instructor import ADMIN_KEY, BEARER
+from tests.instructor import ADMIN_KEY, BEARER, KEYS
 from tests.waiting import start_process, wait_for_exit
 
 REPO = Path(__file__).resolve().parents[2]
@@ -169,7 +169,7 @@ def test_a_leftover_server_on_the_same_state_file_is_reused_and_named(tmp_path, 
     with BackgroundServer(create_app(Emulator(str(state)), ADMIN_KEY)) as leftover:
         env = {"TWILIO_EMULATOR_ADMIN_KEY": ADMIN_KEY}
         assert launch.start_emulator_server(env, port=leftover.port, state=state) is None
-    link = f"http://127.0.0.1:{leftover.port}/inbox?token={Keys(ADMIN_KEY).lab_token}"
+    link = f"http://127.0.0.1:{leftover.port}/inbox?token={KEYS.lab_token}"
     assert env["TWILIO_EMULATOR_INBOX_URL"] == link
     said = capsys.readouterr().out
     assert "earlier `make lab` still runs" in said and f"kill {os.getpid()}" in said

@@ -3,7 +3,6 @@ every route, foreign Host names, cross-site writes, CSRF, JSON-only admin writes
 route and room mode's private learner accounts."""
 
 import json
-import re
 
 import pytest
 import requests
@@ -12,12 +11,10 @@ from twilio.rest import Client
 
 from helpers.emulator.seed import DEFAULT_FROM, DEFAULT_TO, DEMO_MEDIA_URL, TRIAL, UPGRADED
 from helpers.emulator.transports.http.app import create_app
-from helpers.emulator.transports.http.auth import Keys
 from helpers.emulator.transports.remote import EmulatorServerHttpClient
 from helpers.webserver import BackgroundServer
-from tests.instructor import ADMIN_KEY, BEARER
+from tests.instructor import ADMIN_KEY, BEARER, KEYS, env_of, join_room
 
-KEYS = Keys(ADMIN_KEY)
 JSON = {"Content-Type": "application/json"}
 
 
@@ -245,14 +242,9 @@ def room(tmp_path):
 
 def join(room, name: str) -> tuple[requests.Session, dict[str, str]]:
     """A learner joins in their browser; their `.env` lines, as the join page shows them."""
-    browser = requests.Session()
-    form = browser.get(f"{room.url}/join", params={"code": KEYS.join_code}, timeout=5)
-    assert form.ok and 'name="code"' in form.text.replace("name=code", 'name="code"')
-    page = browser.post(f"{room.url}/join", data={"code": KEYS.join_code, "name": name},
-                        timeout=5)
-    assert page.ok, page.text
-    env = re.search(r'<pre id="env">(.*?)</pre>', page.text, re.S).group(1)
-    return browser, dict(line.split("=", 1) for line in env.splitlines())
+    browser, form, page = join_room(room.url, name, timeout=5)
+    assert 'name="code"' in form.text.replace("name=code", 'name="code"')
+    return browser, env_of(page.text)
 
 
 def test_each_learner_gets_private_accounts_that_send(room):
