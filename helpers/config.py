@@ -37,10 +37,17 @@ def env_path() -> Path:
     return Path(os.environ.get("TUTORIAL_ENV_PATH") or REPO_ROOT / ".env")
 
 
+EXPORTED: dict[str, str] = {}
+"""What `emulate_twilio()` put in `os.environ` (helpers/offline.py): the tutorial's own copy of
+its settings, for Twilio's samples to read, never read back as the learner's settings (else
+the emulator's trial account would look like real credentials, and `.env` edits be hidden)."""
+
+
 def read_variables() -> dict[str, str]:
     """The tutorial's variables from `.env`, overridden by real environment variables."""
     values = {k: v for k, v in dotenv_values(env_path()).items() if k in VARIABLES and v}
-    values.update({k: os.environ[k] for k in VARIABLES if os.environ.get(k)})
+    values.update({k: os.environ[k] for k in VARIABLES
+                   if os.environ.get(k) and os.environ[k] != EXPORTED.get(k)})
     return {k: v.strip() for k, v in values.items()}
 
 

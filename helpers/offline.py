@@ -19,6 +19,7 @@ import os
 from twilio.base import client_base
 from twilio.http.http_client import TwilioHttpClient
 
+from . import config
 from .client import shared_emulator
 from .config import Settings, get_settings
 from .emulator import EmulatorHttpClient, seed
@@ -80,7 +81,9 @@ class EmulatedTwilio:
         self._saved_env = {name: os.environ.get(name) for name in environment(settings)}
 
     def start(self) -> EmulatedTwilio:
-        os.environ.update(environment(self.settings))
+        exported = environment(self.settings)
+        os.environ.update(exported)
+        config.EXPORTED.update(exported)
         if self.settings.mode == "emulator":
             settings = self.settings
             client_base.TwilioHttpClient = lambda: emulator_http_client(settings)
@@ -91,6 +94,7 @@ class EmulatedTwilio:
     def stop(self) -> None:
         client_base.TwilioHttpClient = TwilioHttpClient
         for name, value in self._saved_env.items():
+            config.EXPORTED.pop(name, None)
             if value is None:
                 os.environ.pop(name, None)
             else:

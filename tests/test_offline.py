@@ -5,7 +5,7 @@ import os
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from helpers import emulate_twilio, show_mode
+from helpers import emulate_twilio, get_emulator, get_settings, show_mode
 from helpers.emulator import seed
 from helpers.offline import emulation_active
 
@@ -47,3 +47,28 @@ def test_a_client_given_its_own_http_client_keeps_it():
     mine = TwilioHttpClient()
     with emulate_twilio():
         assert Client(LIVE_SID, LIVE_TOKEN, http_client=mine).http_client is mine
+
+
+def test_settings_read_after_it_stay_offline_without_a_mode_set():
+    """A learner's plain `jupyter lab`, no `.env`, no TWILIO_MODE: the trial account that
+    emulate_twilio() exports is not taken for real credentials by the next get_settings()
+    (it was: the banner said LIVE and wait() slept instead of moving the emulator's clock)."""
+    os.environ.pop("TWILIO_MODE")
+    with emulate_twilio():
+        assert os.environ["TWILIO_ACCOUNT_SID"] == seed.TRIAL.sid
+        assert get_settings().mode == "emulator"
+        assert get_emulator() is not None
+        assert "EMULATOR MODE" in str(show_mode())
+
+
+def test_an_edited_env_file_applies_when_it_is_called_again(private_env):
+    os.environ.pop("TWILIO_MODE")
+    first = emulate_twilio()
+    assert os.environ["TWILIO_ACCOUNT_SID"] == seed.TRIAL.sid
+    private_env.write_text(f"TWILIO_ACCOUNT_SID={LIVE_SID}\nTWILIO_AUTH_TOKEN={LIVE_TOKEN}\n"
+                           "TWILIO_FROM_NUMBER=+14155550100\nMY_PHONE_NUMBER=+14155550101\n")
+    with emulate_twilio():  # the learner added credentials and re-ran the cell
+        assert get_settings().mode == "live"
+        assert os.environ["TWILIO_ACCOUNT_SID"] == LIVE_SID
+        assert not emulation_active()
+    first.stop()
