@@ -188,11 +188,9 @@ class CallbackDispatcher:
         if not self.own_ports:
             return False
         try:
-            parts = urlsplit(url)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            host, port = _host_port(url)
             if port not in self.own_ports:
                 return False
-            host = parts.hostname or ""
             try:  # an address as such, or a name to resolve
                 literal = ipaddress.ip_address(host.split("%")[0])
                 found = [(socket.AF_INET6 if literal.version == 6 else socket.AF_INET, host)]
@@ -220,13 +218,19 @@ class CallbackDispatcher:
             return None, f"{type(exc).__name__}: could not reach {url}"
 
 
+def _host_port(url: str) -> tuple[str, int]:
+    """The host and port a URL reaches (ValueError for a malformed one)."""
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+
+
 def _target(url: str) -> str:
     """The host:port a callback URL is POSTed to (the unit of `PER_TARGET`)."""
     try:
-        parts = urlsplit(url)
-        return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+        host, port = _host_port(url)
     except ValueError:
         return url
+    return f"{host}:{port}"
 
 
 def _is_local(family: int, host: str) -> bool:

@@ -111,10 +111,16 @@ def _same(secret: str, text: str | None) -> bool:
                                                     text.encode("utf-8", "replace"))
 
 
+def _authorization(header: str) -> tuple[str, str]:
+    """An `Authorization` header's scheme (lower case) and credential."""
+    kind, _, credential = header.partition(" ")
+    return kind.lower(), credential.strip()
+
+
 def bearer(request: Request) -> str | None:
     """The key of an `Authorization: Bearer <key>` header, if the request has one."""
-    kind, _, credential = request.headers.get("authorization", "").partition(" ")
-    return credential.strip() if kind.lower() == "bearer" else None
+    kind, credential = _authorization(request.headers.get("authorization", ""))
+    return credential if kind == "bearer" else None
 
 
 def viewer_of(request: Request) -> Viewer:
@@ -126,8 +132,8 @@ def viewer_of(request: Request) -> Viewer:
             return Viewer(admin=True)
         raise AccessDenied(401, "Wrong instructor key: send Authorization: Bearer "
                                 "<TWILIO_EMULATOR_ADMIN_KEY>.")
-    kind, _, credential = request.headers.get("authorization", "").partition(" ")
-    if kind.lower() == "basic":
+    kind, credential = _authorization(request.headers.get("authorization", ""))
+    if kind == "basic":
         sid, token = _basic(credential)
         try:
             account = app.service.emulator.authenticate(sid, token)
@@ -246,5 +252,5 @@ class Gate:
         return True
 
     def _has_admin_key(self, headers: dict) -> bool:
-        kind, _, key = headers.get(b"authorization", b"").decode("latin-1").partition(" ")
-        return kind.lower() == "bearer" and self.keys.is_admin_key(key.strip())
+        kind, key = _authorization(headers.get(b"authorization", b"").decode("latin-1"))
+        return kind == "bearer" and self.keys.is_admin_key(key)
